@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * Pool geometry and memory: how big an arena is, how much memory a number
+ * of objects needs, how a populate chunk is cut into arenas, and the
+ * directory that maps an address to its arena.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "nta_private.h"
+
+static uint32_t
+nta_log2_ceil(uint64_t v)
+{
+	uint32_t l = 0;
+
+	while ((1ull << l) < v)
+		l++;
+	return l;
+}
+
+/* off / E for every off < 2^31 as one multiply and shift
+ * (round-up reciprocal, exact because the multiplier has l + 1 spare bits).
+ */
+static void
+nta_layout_divider(struct nta_layout *lay)
+{
+	uint32_t l = nta_log2_ceil(lay->elt_total);
+
+	lay->div_shift = 31 + l;
+	lay->div_mul = ((1ull << lay->div_shift) + lay->elt_total - 1) /
+		lay->elt_total;
+}
+
+static uint32_t
+nta_auto_lifo(uint32_t size)
+{
+	return RTE_MAX(8u, RTE_MIN(NTA_MAX_LIFO, size / 16));
+}
+
+static uint32_t
+nta_auto_ring(uint32_t size)
+{
+	return rte_align32pow2(RTE_MAX(16u, RTE_MIN(NTA_MAX_RING, size / 8)));
+}
+
+int
+nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay)
+{
+	const struct rte_mempool_nta_params *prm = mp->pool_config;
+	uint64_t a = NTA_DEFAULT_ARENA_SIZE;
+	size_t pg_sz = 0;
+
+	memset(lay, 0, sizeof(*lay));
+	lay->elt_total = mp->header_size + mp->elt_size + mp->trailer_size;
+	lay->hdr_size = mp->header_size;
+	if (lay->elt_total == 0 || lay->elt_total >= (1u << 30))
+		return -EINVAL;
+	if (prm != NULL) {
+		if (prm->reserved[0] || prm->reserved[1] || prm->reserved[2])
+			return -EINVAL;
+		if (prm->arena_size != 0) {
+			if (!rte_is_power_of_2(prm->arena_size) ||
+			    prm->arena_size < 4096 ||
+			    prm->arena_size > (1ull << 30))
+				return -EINVAL;
+			a = prm->arena_size;
+		}
+		if (prm->ring_size != 0 && (!rte_is_power_of_2(prm->ring_size) ||
+					    prm->ring_size > (1u << 20)))
+			return -EINVAL;
+		if (prm->lifo_size > (1u << 20))
+			return -EINVAL;
+	}
+
+	/* Objects that must not cross a page keep each arena inside one
+	 * page: the arena's grid then never straddles a page boundary.
+	 */
+	if (rte_mempool_get_page_size((struct rte_mempool *)(uintptr_t)mp,
+				      &pg_sz) < 0)
+		return -EINVAL;
+	if (pg_sz != 0 && lay->elt_total <= pg_sz && pg_sz < a)
+		a = pg_sz;
+	/* Objects bigger than an arena: combine pages into a bigger one. */
+	while (a < lay->elt_total)
+		a <<= 1;
+
+	lay->arena_size = a;
+	lay->arena_shift = nta_log2_ceil(a);
+	lay->lifo_size = (prm && prm->lifo_size) ? prm->lifo_size :
+		nta_auto_lifo(mp->size);
+	lay->ring_size = (prm && prm->ring_size) ? prm->ring_size :
+		nta_auto_ring(mp->size);
+	lay->contig = (prm && prm->contig_block_size) ?
+		prm->contig_block_size : NTA_DEFAULT_CONTIG;
+	nta_layout_divider(lay);
+	return 0;
+}
+
+ssize_t
+nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
+		  uint32_t pg_shift, size_t *min_chunk_size, size_t *align)
+{
+	struct nta_layout lay;
+	uint64_t per, mem;
+	int ret;
+
+	ret = nta_layout_compute(mp, &lay);
+	if (ret < 0)
+		return ret;
+
+	*min_chunk_size = lay.elt_total;
+	if (pg_shift != 0 && pg_shift < lay.arena_shift &&
+	    lay.elt_total <= (1ull << pg_shift)) {
+		/* The caller will cut our memory page by page (anonymous
+		 * memory): every page is an arena piece of its own.
+		 */
+		uint64_t pg = 1ull << pg_shift;
+
+		per = pg / lay.elt_total;
+		mem = ((uint64_t)obj_num + per - 1) / per * pg;
+		*align = pg;
+	} else {
+		per = lay.arena_size / lay.elt_total;
+		mem = (uint64_t)(obj_num / per) * lay.arena_size +
+			(uint64_t)(obj_num % per) * lay.elt_total;
+		*align = lay.arena_size;
+		/* memory aligned to less than an arena (a caller that
+		 * ignores our alignment) may lose one slot at each end
+		 */
+		if (pg_shift != 0 && pg_shift < lay.arena_shift)
+			mem += 2ull * lay.elt_total;
+	}
+	return (ssize_t)mem;
+}
+
+/* ---- metadata bump allocator: arena headers of one pool ---- */
+
+static void *
+nta_meta_alloc(struct nta_pool *p, size_t size)
+{
+	struct nta_metablock *b = p->meta;
+	size_t bsz;
+	void *ptr;
+
+	size = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
+	if (b == NULL || b->size - b->used < size) {
+		bsz = RTE_MAX(size + RTE_CACHE_LINE_SIZE, (size_t)64 << 10);
+		/* a small pool gets a small block */
+		if (p->meta == NULL)
+			bsz = size + RTE_CACHE_LINE_SIZE;
+		b = rte_zmalloc_socket("nta_meta", bsz, RTE_CACHE_LINE_SIZE,
+				       p->mp->socket_id);
+		if (b == NULL)
+			return NULL;
+		b->size = bsz;
+		b->used = RTE_CACHE_LINE_SIZE;
+		b->next = p->meta;
+		p->meta = b;
+		p->meta_bytes += bsz;
+	}
+	ptr = RTE_PTR_ADD(b, b->used);
+	b->used += size;
+	return ptr;
+}
+
+void
+nta_meta_free_all(struct nta_pool *p)
+{
+	struct nta_metablock *b, *next;
+	struct nta_dir *d, *dnext;
+
+	for (b = p->meta; b != NULL; b = next) {
+		next = b->next;
+		rte_free(b);
+	}
+	p->meta = NULL;
+	for (d = p->dir; d != NULL; d = dnext) {
+		dnext = d->retired;
+		rte_free(d);
+	}
+	p->dir = NULL;
+	rte_free(p->arenas);
+	p->arenas = NULL;
+}
+
+/* ---- directory ---- */
+
+static struct nta_dir *
+nta_dir_new(struct nta_pool *p, uint32_t slots)
+{
+	size_t sz = sizeof(struct nta_dir) + slots * sizeof(struct nta_dir_ent);
+	struct nta_dir *d;
+
+	d = rte_zmalloc_socket("nta_dir", sz, RTE_CACHE_LINE_SIZE,
+			       p->mp->socket_id);
+	if (d == NULL)
+		return NULL;
+	d->mask = slots - 1;
+	p->meta_bytes += sz;
+	return d;
+}
+
+static void
+nta_dir_insert(struct nta_dir *d, uintptr_t key, struct nta_arena *a)
+{
+	uint32_t h = (uint32_t)(nta_dir_hash(key) >> 32) & d->mask;
+
+	while (d->ent[h].key != 0 && d->ent[h].key != key)
+		h = (h + 1) & d->mask;
+	if (d->ent[h].key == key) {
+		a->next_in_block = d->ent[h].arena;
+		/* release: the arena header is complete before it is found */
+		__atomic_store_n(&d->ent[h].arena, a, __ATOMIC_RELEASE);
+		return;
+	}
+	d->ent[h].arena = a;
+	/* release: pairs with the acquire in nta_dir_find() */
+	__atomic_store_n(&d->ent[h].key, key, __ATOMIC_RELEASE);
+	d->used++;
+}
+
+int
+nta_dir_init(struct nta_pool *p, uint32_t expect_arenas)
+{
+	p->dir = nta_dir_new(p, rte_align32pow2(RTE_MAX(16u,
+							expect_arenas * 2)));
+	return p->dir == NULL ? -ENOMEM : 0;
+}
+
+/* Grow the table to keep it at most half full; old tables stay allocated
+ * until the pool is freed, as a reader may still walk them.
+ */
+static int
+nta_dir_reserve(struct nta_pool *p, uint32_t more)
+{
+	struct nta_dir *old = p->dir, *d;
+	uint32_t slots = old->mask + 1, i;
+
+	if ((old->used + more) * 2 <= slots)
+		return 0;
+	while ((old->used + more) * 2 > slots)
+		slots <<= 1;
+	d = nta_dir_new(p, slots);
+	if (d == NULL)
+		return -ENOMEM;
+	for (i = 0; i <= old->mask; i++) {
+		uint32_t h;
+
+		if (old->ent[i].key == 0)
+			continue;
+		h = (uint32_t)(nta_dir_hash(old->ent[i].key) >> 32) & d->mask;
+		while (d->ent[h].key != 0)
+			h = (h + 1) & d->mask;
+		d->ent[h] = old->ent[i];
+		d->used++;
+	}
+	d->retired = old;
+	/* release: pairs with the acquire in nta_dir_find() */
+	__atomic_store_n(&p->dir, d, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int
+nta_arena_table_add(struct nta_pool *p, struct nta_arena *a)
+{
+	if (p->nb_arenas == p->arenas_cap) {
+		uint32_t cap = RTE_MAX(16u, p->arenas_cap * 2);
+		struct nta_arena **t;
+
+		t = rte_realloc_socket(p->arenas, cap * sizeof(*t),
+				       RTE_CACHE_LINE_SIZE, p->mp->socket_id);
+		if (t == NULL)
+			return -ENOMEM;
+		p->meta_bytes += (cap - p->arenas_cap) * sizeof(*t);
+		p->arenas = t;
+		p->arenas_cap = cap;
+	}
+	a->index = p->nb_arenas;
+	p->arenas[p->nb_arenas++] = a;
+	return 0;
+}
+
+/* ---- populate ---- */
+
+static struct nta_arena *
+nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
+	      uint32_t nb)
+{
+	struct nta_arena *a;
+
+	a = nta_meta_alloc(p, sizeof(*a) + nb);
+	if (a == NULL)
+		return NULL;
+	a->magic = NTA_ARENA_MAGIC;
+	a->nb = nb;
+	a->start = start;
+	a->end = end;
+	a->first = start + p->lay.hdr_size;
+	a->span = (uintptr_t)nb * p->lay.elt_total;
+	return a;
+}
+
+/* Register the objects of one arena piece with the library and put them
+ * in the depot, all under the lock so a concurrent user sees a whole arena.
+ */
+static int
+nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
+	      uint32_t nb, uintptr_t vbase, rte_iova_t iova,
+	      rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
+{
+	struct nta_arena *a;
+	uint32_t i;
+
+	nta_lock(p);
+	a = nta_arena_new(p, start, end, nb);
+	if (a == NULL || nta_dir_reserve(p, 1) < 0 ||
+	    nta_arena_table_add(p, a) < 0) {
+		nta_unlock(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nb; i++) {
+		uintptr_t obj = a->first + (uintptr_t)i * p->lay.elt_total;
+
+		obj_cb(p->mp, obj_cb_arg, (void *)obj,
+		       iova == RTE_BAD_IOVA ? RTE_BAD_IOVA :
+		       iova + (obj - vbase));
+		a->state[i] = NTA_ST_DEPOT;
+	}
+	a->depot_avail = nb;
+	p->depot_count += nb;
+	p->populated += nb;
+	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);
+	nta_unlock(p);
+	return 0;
+}
+
+int
+nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
+	     rte_iova_t iova, size_t len,
+	     rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
+{
+	struct nta_pool *p = mp->pool_data;
+	uintptr_t va = (uintptr_t)vaddr, end = va + len;
+	uint64_t asz, e;
+	unsigned int placed = 0;
+
+	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+		return 0;
+	asz = p->lay.arena_size;
+	e = p->lay.elt_total;
+	while (va < end && placed < max_objs) {
+		uintptr_t piece_end = RTE_MIN(end, RTE_ALIGN_FLOOR(va, asz) + asz);
+		uint64_t nb = RTE_MIN((uint64_t)(piece_end - va) / e,
+				      (uint64_t)(max_objs - placed));
+
+		if (nb != 0) {
+			if (nta_arena_add(p, va, piece_end, (uint32_t)nb,
+					  (uintptr_t)vaddr, iova, obj_cb,
+					  obj_cb_arg) < 0) {
+				NTA_LOG(ERR, "pool %s: no memory for arena metadata",
+					mp->name);
+				break;
+			}
+			placed += nb;
+		}
+		va = piece_end;
+	}
+	/* never negative: the library keeps this count unsigned */
+	return (int)placed;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * Per-lcore life: first use (LIFO and ring storage), draining the ring,
+ * spilling an overfull LIFO, and handing everything back when a registered
+ * thread leaves, so that nothing stays stranded behind a dead lcore id.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "nta_private.h"
+
+#define NTA_BATCH 64
+
+int
+nta_lcore_setup(struct nta_pool *p, unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+	size_t lifo_sz = RTE_ALIGN_CEIL(p->lay.lifo_size * sizeof(void *),
+					RTE_CACHE_LINE_SIZE);
+	size_t sz = lifo_sz + nta_ring_memsize(p->lay.ring_size);
+	struct nta_ring *r;
+	void *mem;
+
+	if (lc->lifo != NULL) {
+		/* a new thread took over the id of one that left: take
+		 * back the ring from the lock holders that reaped it
+		 */
+		nta_lock(p);
+		nta_reap_dead_rings_locked(p);
+		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
+		lc->last = NULL;
+		nta_unlock(p);
+		return 0;
+	}
+	mem = rte_zmalloc_socket("nta_lcore", sz, RTE_CACHE_LINE_SIZE,
+				 p->mp->socket_id);
+	if (mem == NULL)
+		return -ENOMEM;
+	r = RTE_PTR_ADD(mem, lifo_sz);
+	nta_ring_init(r, p->lay.ring_size);
+	nta_lock(p);
+	p->meta_bytes += sz;
+	lc->cap = p->lay.lifo_size;
+	lc->len = 0;
+	lc->ring = r;
+	lc->live = 1;
+	/* release: the ring is initialised before anyone can target it
+	 * (an object is USED(id) only after this lcore dequeued it)
+	 */
+	__atomic_store_n(&lc->lifo, (void **)mem, __ATOMIC_RELEASE);
+	nta_unlock(p);
+	return 0;
+}
+
+/* Move the oldest objects of the LIFO to the depot, keeping `keep`. */
+void
+nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc, unsigned int keep)
+{
+	unsigned int out = lc->len - keep;
+
+	if (lc->len <= keep)
+		return;
+	nta_depot_put(p, lc->lifo, out, NTA_ST_LOCAL, &lc->cnt);
+	memmove(lc->lifo, lc->lifo + out, keep * sizeof(void *));
+	__atomic_store_n(&lc->len, keep, __ATOMIC_RELAXED);
+	nta_cnt_add(&lc->cnt.depot_puts, out);
+}
+
+/* Take back up to max objects freed to this lcore by others. */
+unsigned int
+nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
+	       unsigned int max)
+{
+	unsigned int room = RTE_MIN(max, lc->cap - lc->len);
+	unsigned int got, i, k = 0;
+	void **dst = lc->lifo + lc->len;
+
+	RTE_SET_USED(id);
+	got = nta_ring_pop(lc->ring, dst, room);
+	for (i = 0; i < got; i++) {
+		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)dst[i]);
+		int64_t idx = nta_arena_slot(p, a, (uintptr_t)dst[i]);
+
+		/* the sender marked it REMOTE; anything else means the owner
+		 * freed it locally in a race with this (double) free
+		 */
+		if (nta_state_load(a, idx) != NTA_ST_REMOTE) {
+			nta_bad_free(p, &lc->cnt, dst[i],
+				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+			continue;
+		}
+		nta_state_store(a, idx, NTA_ST_LOCAL);
+		dst[k++] = dst[i];
+	}
+	__atomic_store_n(&lc->len, lc->len + k, __ATOMIC_RELAXED);
+	nta_cnt_add(&lc->cnt.remote_drained, k);
+	return got;
+}
+
+void
+nta_drain_all(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	for (;;) {
+		if (lc->len == lc->cap)
+			nta_lifo_spill(p, lc, lc->cap / 2);
+		if (nta_drain_ring(p, lc, id, lc->cap) == 0)
+			break;
+	}
+}
+
+/* Under the lock: hand a ring's content to the depot. */
+static unsigned int
+nta_ring_to_depot_locked(struct nta_pool *p, struct nta_lcore *lc)
+{
+	void *buf[NTA_BATCH];
+	unsigned int got, k = 0;
+
+	while ((got = nta_ring_pop(lc->ring, buf, NTA_BATCH)) != 0)
+		k += nta_depot_put_locked(p, buf, got, NTA_ST_REMOTE, &lc->cnt);
+	return k;
+}
+
+/* Rings of lcores whose thread has left are consumed by the lock holder:
+ * the lock makes it their single consumer.
+ */
+void
+nta_reap_dead_rings_locked(struct nta_pool *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct nta_lcore *lc = &p->lc[i];
+
+		if (lc->ring != NULL &&
+		    !__atomic_load_n(&lc->live, __ATOMIC_RELAXED) &&
+		    nta_ring_count(lc->ring) != 0)
+			nta_ring_to_depot_locked(p, lc);
+	}
+}
+
+unsigned int
+nta_lcore_retire(struct nta_pool *p, unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+	unsigned int k;
+
+	if (lc->lifo == NULL)
+		return 0;
+	nta_lock(p);
+	k = nta_depot_put_locked(p, lc->lifo, lc->len, NTA_ST_LOCAL, &lc->cnt);
+	__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
+	k += nta_ring_to_depot_locked(p, lc);
+	nta_cnt_add(&lc->cnt.depot_puts, k);
+	lc->last = NULL;
+	__atomic_store_n(&lc->live, 0, __ATOMIC_RELAXED);
+	nta_unlock(p);
+	return k;
+}
+
+/* ---- lcore callbacks: a thread that unregisters strands nothing ---- */
+
+static void
+nta_walk_retire(struct rte_mempool *mp, void *arg)
+{
+	struct nta_pool *p = nta_pool_of(mp);
+	unsigned int id = *(unsigned int *)arg;
+
+	if (p != NULL && id < RTE_MAX_LCORE)
+		nta_lcore_retire(p, id);
+}
+
+static void
+nta_lcore_uninit(unsigned int lcore_id, void *arg)
+{
+	RTE_SET_USED(arg);
+	rte_mempool_walk(nta_walk_retire, &lcore_id);
+}
+
+void
+nta_lcore_callbacks_once(void)
+{
+	static int done; /* process-local: callbacks are per process */
+
+	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (rte_lcore_callback_register("mempool_nta", NULL,
+					nta_lcore_uninit, NULL) == NULL)
+		NTA_LOG(WARNING, "cannot register lcore callback: objects held by a thread that unregisters stay in its lcore slot until the id is reused");
+}

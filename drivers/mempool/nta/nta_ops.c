@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * The mempool ops: the fast paths (a registered lcore serving itself from
+ * its LIFO, no atomics) and the slow ones (ring drain, depot, remote frees,
+ * unregistered threads), kept apart.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "nta_private.h"
+
+#define NTA_REMOTE_BATCH 32
+
+struct nta_pool *
+nta_pool_of(const struct rte_mempool *mp)
+{
+	struct nta_pool *p;
+
+	if (mp == NULL || mp->ops_index < 0 ||
+	    strcmp(rte_mempool_get_ops(mp->ops_index)->name,
+		   RTE_MEMPOOL_NTA_OPS_NAME) != 0)
+		return NULL;
+	p = mp->pool_data;
+	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+		return NULL;
+	return p;
+}
+
+/* ---------------- alloc / free ---------------- */
+
+static int
+nta_alloc(struct rte_mempool *mp)
+{
+	struct nta_layout lay;
+	pthread_mutexattr_t attr;
+	struct nta_pool *p;
+	int ret;
+
+	ret = nta_layout_compute(mp, &lay);
+	if (ret < 0) {
+		NTA_LOG(ERR, "pool %s: bad nta parameters", mp->name);
+		return ret;
+	}
+	p = rte_zmalloc_socket("nta_pool", sizeof(*p), RTE_CACHE_LINE_SIZE,
+			       mp->socket_id);
+	if (p == NULL)
+		return -ENOMEM;
+	p->mp = mp;
+	p->lay = lay;
+	p->meta_bytes = sizeof(*p);
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutex_init(&p->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	ret = nta_dir_init(p, (uint32_t)(((uint64_t)mp->size * lay.elt_total) /
+					lay.arena_size + 1));
+	if (ret < 0) {
+		pthread_mutex_destroy(&p->lock);
+		rte_free(p);
+		return ret;
+	}
+	p->magic = NTA_POOL_MAGIC;
+	mp->pool_data = p;
+	nta_lcore_callbacks_once();
+	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, lifo %u, ring %u",
+		mp->name, lay.arena_size, lay.elt_total, lay.lifo_size,
+		lay.ring_size);
+	return 0;
+}
+
+/* Runs even if alloc never ran or failed, and after the objects' memory
+ * is gone: it touches driver metadata only.
+ */
+static void
+nta_free(struct rte_mempool *mp)
+{
+	struct nta_pool *p = mp->pool_data;
+	unsigned int i;
+
+	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+		return;
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		rte_free(p->lc[i].lifo);
+	nta_meta_free_all(p);
+	pthread_mutex_destroy(&p->lock);
+	p->magic = 0;
+	rte_free(p);
+	mp->pool_data = NULL;
+}
+
+/* ---------------- dequeue ---------------- */
+
+/* Pop n objects from the LIFO top and mark them handed out by lcore id. */
+static inline void
+nta_lifo_pop(struct nta_pool *p, struct nta_lcore *lc, void **objs,
+	     unsigned int n, uint8_t used)
+{
+	unsigned int i, len = lc->len;
+
+	for (i = 0; i < n; i++) {
+		void *o = lc->lifo[--len];
+		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
+
+		nta_state_store(a, (uint32_t)nta_arena_slot(p, a, (uintptr_t)o),
+				used);
+		objs[i] = o;
+	}
+	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	nta_cnt_add(&lc->cnt.local_hits, n);
+}
+
+static int
+nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
+{
+	if (n == 0)
+		return 0;
+	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0) {
+		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
+				   __ATOMIC_RELAXED);
+		return -ENOBUFS;
+	}
+	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int
+nta_dequeue_fail(struct nta_lcore *lc)
+{
+	nta_cnt_add(&lc->cnt.failed_dequeues, 1);
+	return -ENOBUFS;
+}
+
+static __rte_noinline int
+nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
+		 unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+	unsigned int need, got;
+
+	if (n == 0)
+		return 0;
+	if ((lc->lifo == NULL || !lc->live) && nta_lcore_setup(p, id) < 0)
+		return nta_dequeue_any(p, objs, n);
+
+	/* frees sent home by other lcores first: they are ours */
+	if (n > lc->cap)
+		nta_drain_all(p, lc, id);
+	else
+		nta_drain_ring(p, lc, id, lc->cap);
+	if (lc->len >= n) {
+		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		return 0;
+	}
+
+	need = n - lc->len;
+	if (n <= lc->cap) {
+		/* refill: what is missing plus half a LIFO in one visit */
+		unsigned int want = RTE_MIN(lc->cap - lc->len,
+					    need + lc->cap / 2);
+
+		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
+				     NTA_ST_LOCAL);
+		if (got == 0)
+			return nta_dequeue_fail(lc);
+		__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
+		nta_cnt_add(&lc->cnt.depot_gets, got);
+		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		return 0;
+	}
+
+	/* a request bigger than the LIFO: the depot fills the tail */
+	got = nta_depot_take(p, objs + lc->len, need, need,
+			     nta_used_state(id));
+	if (got == 0)
+		return nta_dequeue_fail(lc);
+	nta_cnt_add(&lc->cnt.depot_gets, got);
+	nta_lifo_pop(p, lc, objs, lc->len, nta_used_state(id));
+	return 0;
+}
+
+static int
+nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	struct nta_pool *p = mp->pool_data;
+	unsigned int id = rte_lcore_id();
+	struct nta_lcore *lc;
+
+	if (unlikely(id >= RTE_MAX_LCORE))
+		return nta_dequeue_any(p, objs, n);
+	lc = &p->lc[id];
+	if (likely(lc->len >= n && n != 0)) {
+		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		return 0;
+	}
+	return nta_dequeue_slow(p, objs, n, id);
+}
+
+static int
+nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
+			  unsigned int n)
+{
+	struct nta_pool *p = mp->pool_data;
+	unsigned int id = rte_lcore_id();
+	struct nta_counters *cnt;
+	int ret;
+
+	if (n == 0)
+		return 0;
+	if (id < RTE_MAX_LCORE && p->lc[id].lifo == NULL)
+		nta_lcore_setup(p, id);
+	if (id >= RTE_MAX_LCORE || p->lc[id].lifo == NULL)
+		id = LCORE_ID_ANY;
+	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
+	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_used_state(id));
+	if (ret < 0)
+		__atomic_fetch_add(&cnt->failed_dequeues, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&cnt->depot_gets,
+				   (uint64_t)n * p->lay.contig,
+				   __ATOMIC_RELAXED);
+	return ret;
+}
+
+/* ---------------- enqueue ---------------- */
+
+/* Frees that do not go to the caller's own LIFO, gathered per call. */
+struct nta_remote_batch {
+	unsigned int n;
+	unsigned int nb_bad;
+	const void *first_bad;
+	enum rte_mempool_nta_bad_kind first_kind;
+	void *obj[NTA_REMOTE_BATCH];
+	uint8_t home[NTA_REMOTE_BATCH]; /* USED state = owner */
+};
+
+static void
+nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
+	      struct nta_remote_batch *b, const void *obj,
+	      enum rte_mempool_nta_bad_kind kind)
+{
+	nta_bad_free(p, cnt, obj, kind);
+	if (b->nb_bad++ == 0) {
+		b->first_bad = obj;
+		b->first_kind = kind;
+	}
+}
+
+/* Deliver one home's objects: to its ring, the rest (ring full, or freed
+ * by an unregistered thread) to the depot.
+ */
+static void
+nta_deliver(struct nta_pool *p, struct nta_counters *cnt, uint8_t home,
+	    void **objs, unsigned int n)
+{
+	unsigned int pushed = 0;
+
+	if (home != NTA_ST_USED_ANY)
+		pushed = nta_ring_push(p->lc[home - NTA_ST_USED0].ring,
+				       objs, n);
+	if (pushed < n) {
+		nta_depot_put(p, objs + pushed, n - pushed, NTA_ST_REMOTE, cnt);
+		__atomic_fetch_add(&cnt->depot_puts, n - pushed,
+				   __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_add(&cnt->remote_sent, pushed, __ATOMIC_RELAXED);
+}
+
+static void
+nta_batch_flush(struct nta_pool *p, struct nta_counters *cnt,
+		struct nta_remote_batch *b)
+{
+	void *group[NTA_REMOTE_BATCH];
+	unsigned int i, k, left = b->n;
+
+	/* one push per home: gather each home's objects together */
+	while (left != 0) {
+		uint8_t home = b->home[0];
+		unsigned int rest = 0;
+
+		for (i = 0, k = 0; i < left; i++) {
+			if (b->home[i] == home) {
+				group[k++] = b->obj[i];
+			} else {
+				b->obj[rest] = b->obj[i];
+				b->home[rest++] = b->home[i];
+			}
+		}
+		nta_deliver(p, cnt, home, group, k);
+		left = rest;
+	}
+	b->n = 0;
+}
+
+static void
+nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
+		 struct nta_remote_batch *b, void *obj,
+		 const struct nta_arena *a)
+{
+	enum rte_mempool_nta_bad_kind kind;
+
+	if (a == NULL)
+		kind = nta_classify_foreign(p, obj);
+	else if (nta_arena_slot(p, a, (uintptr_t)obj) < 0)
+		kind = RTE_MEMPOOL_NTA_BAD_INTERIOR;
+	else
+		kind = RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE;
+	nta_batch_bad(p, cnt, b, obj, kind);
+}
+
+/* Free of an object that is not ours to put in our LIFO: claim it with a
+ * CAS (USED -> REMOTE; a second free of it fails here) and batch it home.
+ */
+static void
+nta_free_other(struct nta_pool *p, struct nta_counters *cnt,
+	       struct nta_remote_batch *b, void *obj,
+	       const struct nta_arena *a)
+{
+	int64_t idx;
+	uint8_t st;
+
+	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
+	if (unlikely(idx < 0)) {
+		nta_classify_bad(p, cnt, b, obj, a);
+		return;
+	}
+	st = nta_state_load(a, (uint32_t)idx);
+	if (!nta_state_is_used(st) ||
+	    !nta_state_cas(a, (uint32_t)idx, st, NTA_ST_REMOTE)) {
+		nta_batch_bad(p, cnt, b, obj, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		return;
+	}
+	if (b->n == NTA_REMOTE_BATCH)
+		nta_batch_flush(p, cnt, b);
+	b->obj[b->n] = obj;
+	b->home[b->n++] = st;
+}
+
+static __rte_noinline int
+nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
+		unsigned int id)
+{
+	struct nta_remote_batch b;
+	unsigned int i;
+
+	b.n = 0;
+	b.nb_bad = 0;
+	for (i = 0; i < n; i++)
+		nta_free_other(p, &p->any_cnt, &b, objs[i],
+			       nta_dir_find(p, (uintptr_t)objs[i]));
+	nta_batch_flush(p, &p->any_cnt, &b);
+	if (unlikely(b.nb_bad != 0))
+		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	return 0;
+}
+
+static int
+nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
+{
+	struct nta_pool *p = mp->pool_data;
+	unsigned int id = rte_lcore_id(), i, local = 0;
+	struct nta_remote_batch b;
+	struct nta_lcore *lc;
+	uint8_t mine;
+
+	if (unlikely(id >= RTE_MAX_LCORE))
+		return nta_enqueue_any(p, objs, n, id);
+	lc = &p->lc[id];
+	if (unlikely(lc->lifo == NULL) && nta_lcore_setup(p, id) < 0)
+		return nta_enqueue_any(p, objs, n, id);
+
+	mine = nta_used_state(id);
+	b.n = 0;
+	b.nb_bad = 0;
+	for (i = 0; i < n; i++) {
+		void *o = objs[i];
+		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
+		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
+
+		if (likely(idx >= 0 &&
+			   nta_state_load(a, (uint32_t)idx) == mine)) {
+			if (unlikely(lc->len == lc->cap))
+				nta_lifo_spill(p, lc, lc->cap / 2);
+			nta_state_store(a, (uint32_t)idx, NTA_ST_LOCAL);
+			lc->lifo[lc->len] = o;
+			__atomic_store_n(&lc->len, lc->len + 1,
+					 __ATOMIC_RELAXED);
+			local++;
+		} else {
+			nta_free_other(p, &lc->cnt, &b, o, a);
+		}
+	}
+	if (unlikely(b.n != 0))
+		nta_batch_flush(p, &lc->cnt, &b);
+	nta_cnt_add(&lc->cnt.local_frees, local);
+	if (unlikely(b.nb_bad != 0))
+		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	return 0;
+}
+
+/* ---------------- counts and info ---------------- */
+
+uint64_t
+nta_pool_count(const struct nta_pool *p)
+{
+	uint64_t sum;
+	unsigned int i;
+
+	sum = __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct nta_lcore *lc = &p->lc[i];
+
+		if (__atomic_load_n(&lc->lifo, __ATOMIC_ACQUIRE) == NULL)
+			continue;
+		sum += __atomic_load_n(&lc->len, __ATOMIC_RELAXED);
+		sum += nta_ring_count(lc->ring);
+	}
+	/* a concurrent reader may briefly see an object twice */
+	return RTE_MIN(sum, p->populated);
+}
+
+static unsigned int
+nta_get_count(const struct rte_mempool *mp)
+{
+	const struct nta_pool *p = mp->pool_data;
+
+	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+		return 0;
+	return (unsigned int)nta_pool_count(p);
+}
+
+static int
+nta_get_info(const struct rte_mempool *mp, struct rte_mempool_info *info)
+{
+	struct nta_layout lay;
+
+	if (nta_layout_compute(mp, &lay) < 0)
+		return -EINVAL;
+	info->contig_block_size = lay.contig;
+	return 0;
+}
+
+static struct rte_mempool_ops nta_ops = {
+	.name = RTE_MEMPOOL_NTA_OPS_NAME,
+	.alloc = nta_alloc,
+	.free = nta_free,
+	.enqueue = nta_enqueue,
+	.dequeue = nta_dequeue,
+	.get_count = nta_get_count,
+	.calc_mem_size = nta_calc_mem_size,
+	.populate = nta_populate,
+	.get_info = nta_get_info,
+	.dequeue_contig_blocks = nta_dequeue_contig_blocks,
+};
+
+RTE_MEMPOOL_REGISTER_OPS(nta_ops);

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+#ifndef RTE_MEMPOOL_NTA_H
+#define RTE_MEMPOOL_NTA_H
+
+/**
+ * @file
+ * Public interface of the "nta" mempool handler (Network Tree Allocator).
+ *
+ * A pool is put on nta with --mbuf-pool-ops-name=nta (mbuf pools) or with
+ * rte_mempool_set_ops_byname(mp, RTE_MEMPOOL_NTA_OPS_NAME, params), where
+ * params is NULL (defaults) or a struct rte_mempool_nta_params that must stay
+ * valid until the pool is populated.
+ *
+ * Everything below may be called from any thread of any process that shares
+ * the pool; the read-outs are exact only when the pool is quiescent.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_mempool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Name under which the handler is registered. */
+#define RTE_MEMPOOL_NTA_OPS_NAME "nta"
+
+/** Per-pool tuning, given as pool_config to rte_mempool_set_ops_byname(). */
+struct rte_mempool_nta_params {
+	/** Arena size in bytes, a power of two (0: build default, 2 MiB). */
+	uint64_t arena_size;
+	/** Objects one lcore keeps in its LIFO before it gives back (0: auto). */
+	uint32_t lifo_size;
+	/** Slots of each lcore's remote-free ring, a power of two (0: auto). */
+	uint32_t ring_size;
+	/** Objects per block for rte_mempool_get_contig_blocks() (0: 8). */
+	uint32_t contig_block_size;
+	uint32_t reserved[3]; /**< Must be zero. */
+};
+
+/** Kinds of refused frees. */
+enum rte_mempool_nta_bad_kind {
+	RTE_MEMPOOL_NTA_BAD_FOREIGN = 0,  /**< pointer not in this pool */
+	RTE_MEMPOOL_NTA_BAD_INTERIOR,     /**< inside the pool, not an object start */
+	RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE,  /**< object already free */
+	RTE_MEMPOOL_NTA_BAD_OTHER_POOL,   /**< object of another mempool */
+	RTE_MEMPOOL_NTA_BAD_MAX
+};
+
+/** Counters of one lcore (or of unregistered threads). */
+struct rte_mempool_nta_lcore_stats {
+	uint64_t held;           /**< free objects in its LIFO now */
+	uint64_t ring_pending;   /**< frees waiting in its remote ring now */
+	uint64_t local_hits;     /**< objects served from its LIFO */
+	uint64_t local_frees;    /**< objects it freed to its own LIFO */
+	uint64_t remote_sent;    /**< objects it freed to another lcore's ring */
+	uint64_t remote_drained; /**< objects taken back from its own ring */
+	uint64_t depot_gets;     /**< objects it took from the depot */
+	uint64_t depot_puts;     /**< objects it gave to the depot */
+	uint64_t failed_dequeues;/**< dequeue calls answered -ENOBUFS */
+	uint64_t bad_frees[RTE_MEMPOOL_NTA_BAD_MAX]; /**< refused frees */
+};
+
+/** Pool-wide figures. */
+struct rte_mempool_nta_stats {
+	uint64_t size;           /**< objects populated */
+	uint64_t avail;          /**< free objects, wherever they are */
+	uint64_t in_use;         /**< objects handed out */
+	uint64_t depot;          /**< free objects in the shared depot */
+	uint64_t arenas;         /**< arenas */
+	uint64_t arena_size;     /**< bytes of address space per arena */
+	uint64_t metadata_bytes; /**< driver memory (headers, lists, rings) */
+	uint64_t object_bytes;   /**< memory of the populated objects */
+	uint32_t lifo_size;      /**< per-lcore LIFO capacity */
+	uint32_t ring_size;      /**< per-lcore remote ring capacity */
+	uint32_t active_lcores;  /**< lcores that used the pool */
+	uint32_t reserved;
+	/** Sum over lcores and unregistered threads. */
+	struct rte_mempool_nta_lcore_stats total;
+};
+
+/** Result of rte_mempool_nta_audit(). */
+struct rte_mempool_nta_audit_report {
+	uint64_t objects;    /**< objects found in the arenas */
+	uint64_t in_use;     /**< objects in the hands of the application */
+	uint64_t in_depot;   /**< free in the depot */
+	uint64_t in_lifos;   /**< free in per-lcore LIFOs */
+	uint64_t in_rings;   /**< free, waiting in remote rings */
+	uint64_t duplicates; /**< objects found in two places (must be 0) */
+	uint64_t lost;       /**< free objects found in no list (must be 0) */
+	uint64_t mismatches; /**< list entries whose state disagrees (must be 0) */
+};
+
+/** Return 1 if the pool runs on nta (and is populated), 0 otherwise. */
+int rte_mempool_nta_is_nta(const struct rte_mempool *mp);
+
+/**
+ * Read the pool-wide statistics.
+ * @return 0, -EINVAL if mp is NULL, not an nta pool or not populated.
+ */
+int rte_mempool_nta_stats_get(const struct rte_mempool *mp,
+			      struct rte_mempool_nta_stats *stats);
+
+/**
+ * Read one lcore's counters; lcore_id LCORE_ID_ANY reads the counters of
+ * unregistered threads.
+ * @return 0, -EINVAL on a bad pool or lcore id.
+ */
+int rte_mempool_nta_lcore_stats_get(const struct rte_mempool *mp,
+				    unsigned int lcore_id,
+				    struct rte_mempool_nta_lcore_stats *stats);
+
+/** Reset all counters of the pool (the held/pending figures stay). */
+int rte_mempool_nta_stats_reset(struct rte_mempool *mp);
+
+/**
+ * Walk the pool and check that every object is in exactly one place:
+ * handed out, in the depot, in one LIFO or in one remote ring. Call it
+ * only while no thread uses the pool.
+ * @return 0 if consistent, -EFAULT if not (details in report),
+ *   -EINVAL on a bad pool, -ENOMEM if no scratch memory.
+ */
+int rte_mempool_nta_audit(const struct rte_mempool *mp,
+			  struct rte_mempool_nta_audit_report *report);
+
+/**
+ * Give what the calling lcore holds (LIFO and pending remote frees) back
+ * to the shared depot, so other lcores and threads can get it. Use it when
+ * an lcore stops using the pool for a while.
+ * @return the number of objects given back, or -EINVAL.
+ */
+int rte_mempool_nta_lcore_flush(struct rte_mempool *mp);
+
+/** Print the driver's view of the pool (arenas, lcores, depot) to f. */
+int rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_MEMPOOL_NTA_H */
