@@ -130,7 +130,13 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 		per = lay.arena_size / lay.elt_total;
 		mem = (uint64_t)(obj_num / per) * lay.arena_size +
 			(uint64_t)(obj_num % per) * lay.elt_total;
-		*align = lay.arena_size;
+		/* a small pool needs only enough alignment to stay inside
+		 * one arena block; asking for more makes contiguous memory
+		 * (one-object pools) needlessly hard to find
+		 */
+		*align = RTE_MIN(lay.arena_size,
+				 RTE_MAX((uint64_t)RTE_CACHE_LINE_SIZE,
+					 rte_align64pow2(mem)));
 		/* memory aligned to less than an arena (a caller that
 		 * ignores our alignment) may lose one slot at each end
 		 */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+#ifndef NTA_TEST_H
+#define NTA_TEST_H
+
+/* A small test harness: each case is a function returning 0 on success;
+ * CHECK() prints where and why it failed and makes the case fail.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <stdint.h>
+
+#include <rte_errno.h>
+#include <rte_mempool.h>
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		return -1; \
+	} \
+} while (0)
+
+#define CHECK_OK(expr) do { \
+	if ((expr) != 0) \
+		return -1; \
+} while (0)
+
+struct nta_test_case {
+	const char *name;
+	const char *what;
+	int (*fn)(void);
+	unsigned int min_lcores;
+};
+
+#define NTA_TEST(name_, what_, lcores_) \
+	static int name_(void); \
+	static const struct nta_test_case nta_tc_ ## name_ \
+		__attribute__((used, section("nta_tests"), aligned(8))) = { \
+		#name_, what_, name_, lcores_ }; \
+	static int name_(void)
+
+/* helpers, test_common.c */
+struct rte_mempool *tp_create(const char *name, unsigned int n,
+			      unsigned int elt, unsigned int cache,
+			      unsigned int flags, void *params);
+int tp_unique(void **objs, unsigned int n);
+int tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
+	       unsigned int bulk);
+int tp_audit_ok(struct rte_mempool *mp);
+int tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg);
+unsigned int tp_worker(void);
+int tp_fill(struct rte_mempool *mp, void **objs, unsigned int n);
+int tp_verify(struct rte_mempool *mp, void **objs, unsigned int n);
+
+#endif

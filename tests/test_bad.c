@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/* Bad frees are refused, counted and logged; the pool stays whole. */
+
+#include <stdlib.h>
+
+#include <rte_malloc.h>
+
+#include "rte_mempool_nta.h"
+#include "nta_test.h"
+
+static uint64_t
+bad_count(struct rte_mempool *mp, enum rte_mempool_nta_bad_kind k)
+{
+	struct rte_mempool_nta_stats st;
+
+	rte_mempool_nta_stats_get(mp, &st);
+	return st.total.bad_frees[k];
+}
+
+struct remote_arg {
+	struct rte_mempool *mp;
+	void **objs;
+	unsigned int n;
+	int get;
+};
+
+static int
+remote_fn(void *arg)
+{
+	struct remote_arg *a = arg;
+
+	if (a->get)
+		return rte_mempool_get_bulk(a->mp, a->objs, a->n);
+	rte_mempool_put_bulk(a->mp, a->objs, a->n);
+	return 0;
+}
+
+static int
+pool_whole(struct rte_mempool *mp, unsigned int n)
+{
+	void **objs = calloc(n + 8, sizeof(void *));
+	int got = tp_get_all(mp, objs, n + 8, 1);
+
+	CHECK(got == (int)n, "%d objects obtainable, want %u", got, n);
+	CHECK(tp_unique(objs, n) == 0, "an object handed out twice");
+	rte_mempool_put_bulk(mp, objs, n);
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	free(objs);
+	return 0;
+}
+
+NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
+{
+	const unsigned int n = 512;
+	struct rte_mempool *mp = tp_create("bad", n, 256, 0, 0, NULL);
+	struct rte_mempool *other = tp_create("other", 64, 256, 0, 0, NULL);
+	void *o, *x, *stackvar[4], *heap = malloc(256);
+	void *dpdk_mem = rte_malloc("nta_bad", 4096, 0);
+
+	CHECK(mp != NULL && other != NULL, "create");
+	CHECK(rte_mempool_get(mp, &o) == 0, "get");
+	rte_mempool_put(mp, o);
+	rte_mempool_put(mp, o);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1, "double free counted");
+	CHECK(rte_mempool_avail_count(mp) == n, "count unchanged: %u", rte_mempool_avail_count(mp));
+
+	/* free of something never handed out */
+	CHECK(rte_mempool_get(mp, &o) == 0, "get");
+	CHECK(rte_mempool_get(mp, &x) == 0, "get");
+	rte_mempool_put(mp, x);
+	rte_mempool_put(mp, x);
+	rte_mempool_put(mp, o);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 2, "second double free");
+
+	rte_mempool_ops_enqueue_bulk(mp, (void **)&stackvar, 1);
+	rte_mempool_ops_enqueue_bulk(mp, &heap, 1);
+	x = NULL;
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 3, "foreign: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	x = RTE_PTR_ADD(dpdk_mem, 64);
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 4, "DPDK heap memory");
+
+	CHECK(rte_mempool_get(mp, &o) == 0, "get");
+	x = RTE_PTR_ADD(o, 8);
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	x = RTE_PTR_SUB(o, 8);
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 2, "interior: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
+	rte_mempool_put(mp, o);
+
+	CHECK(rte_mempool_get(other, &x) == 0, "get other");
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL) == 1, "other pool: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL));
+	rte_mempool_put(other, x);
+	CHECK(rte_mempool_avail_count(other) == 64, "other pool untouched");
+
+	/* a burst mixing good and bad: the good ones all land */
+	{
+		void *burst[16];
+		unsigned int i;
+
+		CHECK(rte_mempool_get_bulk(mp, burst, 8) == 0, "get 8");
+		for (i = 8; i < 16; i++)
+			burst[i] = i & 1 ? burst[i - 8] : heap;
+		rte_mempool_ops_enqueue_bulk(mp, burst, 16);
+		CHECK(rte_mempool_avail_count(mp) == n, "good ones back");
+	}
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
+	CHECK_OK(pool_whole(mp, n));
+	rte_mempool_free(mp);
+	rte_mempool_free(other);
+	rte_free(dpdk_mem);
+	free(heap);
+	return 0;
+}
+
+NTA_TEST(bad_frees_remote, "double frees across lcores refused, never handed out twice", 2)
+{
+	const unsigned int n = 256;
+	struct rte_mempool *mp = tp_create("badr", n, 64, 0, 0, NULL);
+	void *objs[64];
+	struct remote_arg a = { mp, objs, 64, 1 };
+	unsigned int w = tp_worker();
+
+	CHECK(mp != NULL, "create");
+	/* worker allocates; main frees twice (remote path twice) */
+	CHECK(tp_run_on(w, remote_fn, &a) == 0, "worker get");
+	rte_mempool_put_bulk(mp, objs, 64);
+	rte_mempool_put_bulk(mp, objs, 64);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 64, "64 refused: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
+	/* worker frees them again after they came home */
+	a.get = 0;
+	CHECK(tp_run_on(w, remote_fn, &a) == 0, "worker put");
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 128, "128 refused");
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	/* every object still obtainable exactly once, from the worker */
+	a.get = 1;
+	a.n = n;
+	{
+		void *all[256];
+
+		a.objs = all;
+		CHECK(tp_run_on(w, remote_fn, &a) == 0, "worker gets the whole pool");
+		CHECK(tp_unique(all, n) == 0, "dup");
+		rte_mempool_put_bulk(mp, all, n);
+	}
+	CHECK(rte_mempool_avail_count(mp) == n, "back");
+	rte_mempool_free(mp);
+	return 0;
+}

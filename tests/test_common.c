@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_launch.h>
+
+#include "rte_mempool_nta.h"
+#include "nta_test.h"
+
+struct rte_mempool *
+tp_create(const char *name, unsigned int n, unsigned int elt,
+	  unsigned int cache, unsigned int flags, void *params)
+{
+	struct rte_mempool *mp;
+
+	mp = rte_mempool_create_empty(name, n, elt, cache, 0, SOCKET_ID_ANY,
+				      flags);
+	if (mp == NULL) {
+		printf("create_empty %s: %s\n", name, rte_strerror(rte_errno));
+		return NULL;
+	}
+	if (rte_mempool_set_ops_byname(mp, RTE_MEMPOOL_NTA_OPS_NAME,
+				       params) != 0 ||
+	    rte_mempool_populate_default(mp) != (int)n) {
+		printf("populate %s failed\n", name);
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	return mp;
+}
+
+static int
+ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 0 if the n pointers are pairwise distinct */
+int
+tp_unique(void **objs, unsigned int n)
+{
+	void **c = malloc(sizeof(void *) * (n + 1));
+	unsigned int i;
+	int dup = 0;
+
+	memcpy(c, objs, sizeof(void *) * n);
+	qsort(c, n, sizeof(void *), ptr_cmp);
+	for (i = 1; i < n; i++)
+		if (c[i] == c[i - 1]) {
+			printf("duplicate object %p\n", c[i]);
+			dup = -1;
+			break;
+		}
+	free(c);
+	return dup;
+}
+
+/* Get objects in bulks of `bulk` (then singles) until the pool says no. */
+int
+tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
+	   unsigned int bulk)
+{
+	unsigned int k = 0;
+
+	while (k + bulk <= max && rte_mempool_get_bulk(mp, objs + k, bulk) == 0)
+		k += bulk;
+	while (k < max && rte_mempool_get(mp, objs + k) == 0)
+		k++;
+	return (int)k;
+}
+
+int
+tp_audit_ok(struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_audit_report r;
+	int ret = rte_mempool_nta_audit(mp, &r);
+
+	if (ret != 0)
+		printf("audit of %s: %d objects=%lu in_use=%lu depot=%lu lifos=%lu rings=%lu dup=%lu lost=%lu mism=%lu\n",
+		       mp->name, ret, r.objects, r.in_use, r.in_depot,
+		       r.in_lifos, r.in_rings, r.duplicates, r.lost,
+		       r.mismatches);
+	return ret;
+}
+
+int
+tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg)
+{
+	if (rte_eal_remote_launch(fn, arg, lcore) != 0)
+		return -1;
+	return rte_eal_wait_lcore(lcore);
+}
+
+unsigned int
+tp_worker(void)
+{
+	return rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
+}
+
+/* Write a per-object pattern over the whole element (object bytes). */
+int
+tp_fill(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *b = objs[i];
+
+		for (j = 0; j < mp->elt_size; j++)
+			b[j] = (uint8_t)(((uintptr_t)b >> 6) + j * 7);
+	}
+	return 0;
+}
+
+int
+tp_verify(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *b = objs[i];
+		const struct rte_mempool_objhdr *h =
+			RTE_PTR_SUB(objs[i], sizeof(*h));
+
+		if (h->mp != mp) {
+			printf("object %p: header pool pointer modified\n", b);
+			return -1;
+		}
+		for (j = 0; j < mp->elt_size; j++)
+			if (b[j] != (uint8_t)(((uintptr_t)b >> 6) + j * 7)) {
+				printf("object %p byte %u modified\n", b, j);
+				return -1;
+			}
+	}
+	return 0;
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/* Many callers: remote frees, unregistered and registered threads, and a
+ * multi-lcore stress that ends with exact accounting.
+ */
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+
+#include "rte_mempool_nta.h"
+#include "nta_test.h"
+
+struct xfer {
+	struct rte_mempool *mp;
+	void **objs;
+	unsigned int n;
+	int ret;
+};
+
+static int
+get_n(void *arg)
+{
+	struct xfer *x = arg;
+
+	x->ret = tp_get_all(x->mp, x->objs, x->n, 8);
+	return 0;
+}
+
+static int
+put_n(void *arg)
+{
+	struct xfer *x = arg;
+
+	rte_mempool_put_bulk(x->mp, x->objs, x->n);
+	return 0;
+}
+
+NTA_TEST(remote_recovery, "objects freed on another lcore all come back", 2)
+{
+	const unsigned int n = 20000;
+	struct rte_mempool *mp = tp_create("remote", n, 128, 0, 0, NULL);
+	void **objs = calloc(n, sizeof(void *));
+	struct xfer x = { mp, objs, n, 0 };
+	struct rte_mempool_nta_lcore_stats ls;
+	unsigned int w = tp_worker(), i, round;
+
+	CHECK(mp != NULL, "create");
+	for (round = 0; round < 3; round++) {
+		/* the worker allocates everything, main frees it all */
+		CHECK(tp_run_on(w, get_n, &x) == 0 && x.ret == (int)n,
+		      "worker got %d, round %u", x.ret, round);
+		for (i = 0; i < n; i += 32)
+			rte_mempool_put_bulk(mp, objs + i, RTE_MIN(32u, n - i));
+		CHECK(rte_mempool_avail_count(mp) == n, "count after remote frees %u",
+		      rte_mempool_avail_count(mp));
+		CHECK(tp_audit_ok(mp) == 0, "audit");
+	}
+	rte_mempool_nta_lcore_stats_get(mp, rte_lcore_id(), &ls);
+	CHECK(ls.remote_sent + ls.depot_puts >= n, "remote path used: sent %lu", ls.remote_sent);
+	/* and main can get all of them after the worker gives back */
+	CHECK(tp_run_on(w, put_n, &(struct xfer){ mp, objs, 0, 0 }) == 0, "noop");
+	x.n = n;
+	CHECK(tp_run_on(w, get_n, &x) == 0 && x.ret == (int)n, "worker again %d", x.ret);
+	CHECK(tp_run_on(w, put_n, &x) == 0, "worker frees locally");
+	{
+		struct rte_mempool_nta_lcore_stats wl;
+		int got;
+
+		rte_mempool_nta_lcore_stats_get(mp, w, &wl);
+		got = tp_get_all(mp, objs, n, 16);
+		/* the idle worker may keep at most its LIFO */
+		CHECK(got + (int)wl.held + (int)wl.ring_pending == (int)n &&
+		      wl.held <= 512 && wl.ring_pending == 0,
+		      "main got %d, worker holds %lu", got, wl.held);
+		rte_mempool_put_bulk(mp, objs, got);
+	}
+	CHECK(rte_mempool_avail_count(mp) == n, "all");
+	rte_mempool_free(mp);
+	free(objs);
+	return 0;
+}
+
+NTA_TEST(lcore_flush, "an lcore gives back what it holds on request", 2)
+{
+	const unsigned int n = 4000;
+	struct rte_mempool *mp = tp_create("flush", n, 64, 0, 0, NULL);
+	void **objs = calloc(n, sizeof(void *));
+	struct xfer x = { mp, objs, n, 0 };
+	unsigned int w = tp_worker();
+
+	CHECK(mp != NULL, "create");
+	CHECK(tp_run_on(w, get_n, &x) == 0 && x.ret == (int)n, "get");
+	CHECK(tp_run_on(w, put_n, &x) == 0, "put");
+	CHECK(tp_run_on(w, (int (*)(void *))(uintptr_t)rte_mempool_nta_lcore_flush, mp) > 0,
+	      "flush returned nothing");
+	CHECK(tp_get_all(mp, objs, n, 32) == (int)n, "main gets all after flush");
+	rte_mempool_put_bulk(mp, objs, n);
+	rte_mempool_free(mp);
+	free(objs);
+	return 0;
+}
+
+/* ---- unregistered threads ---- */
+
+struct thr {
+	struct rte_mempool *mp;
+	unsigned int iters;
+	void **handoff;    /* objects passed to/from the lcore side */
+	unsigned int nh;
+	int ok;
+};
+
+static void *
+unreg_thread(void *arg)
+{
+	struct thr *t = arg;
+	void *o[8];
+	unsigned int i;
+
+	t->ok = rte_lcore_id() == LCORE_ID_ANY;
+	for (i = 0; i < t->iters && t->ok; i++) {
+		unsigned int b = 1 + i % 8;
+
+		if (rte_mempool_get_bulk(t->mp, o, b) != 0)
+			continue;
+		rte_mempool_put_bulk(t->mp, o, b);
+	}
+	/* free what an lcore allocated, allocate what an lcore will free */
+	rte_mempool_put_bulk(t->mp, t->handoff, t->nh);
+	if (t->ok && rte_mempool_get_bulk(t->mp, t->handoff, t->nh) != 0)
+		t->ok = 0;
+	return NULL;
+}
+
+NTA_TEST(unregistered_threads, "threads unknown to DPDK (LCORE_ID_ANY) get and put", 1)
+{
+	const unsigned int n = 4096, nt = 4;
+	struct rte_mempool *mp = tp_create("unreg", n, 64, 0, 0, NULL);
+	struct rte_mempool *mpc = tp_create("unreg_c", n, 64, 64, 0, NULL);
+	pthread_t th[4];
+	struct thr t[4];
+	void *handoff[4][100];
+	unsigned int i, p;
+
+	CHECK(mp != NULL && mpc != NULL, "create");
+	for (p = 0; p < 2; p++) {
+		struct rte_mempool *m = p ? mpc : mp;
+
+		for (i = 0; i < nt; i++) {
+			CHECK(rte_mempool_get_bulk(m, handoff[i], 100) == 0, "main get");
+			t[i] = (struct thr){ m, 20000, handoff[i], 100, 0 };
+			pthread_create(&th[i], NULL, unreg_thread, &t[i]);
+		}
+		for (i = 0; i < nt; i++) {
+			pthread_join(th[i], NULL);
+			CHECK(t[i].ok, "thread %u failed", i);
+		}
+		CHECK(rte_mempool_in_use_count(m) == nt * 100, "in use %u",
+		      rte_mempool_in_use_count(m));
+		for (i = 0; i < nt; i++)
+			rte_mempool_put_bulk(m, handoff[i], 100);
+		CHECK(rte_mempool_avail_count(m) == n, "all back %u", rte_mempool_avail_count(m));
+		rte_mempool_cache_flush(rte_mempool_default_cache(m, rte_lcore_id()), m);
+		CHECK(tp_audit_ok(m) == 0, "audit");
+	}
+	rte_mempool_free(mp);
+	rte_mempool_free(mpc);
+	return 0;
+}
+
+/* ---- registered non-EAL threads that leave ---- */
+
+static void *
+reg_thread(void *arg)
+{
+	struct thr *t = arg;
+	void *o[64];
+
+	t->ok = 0;
+	if (rte_thread_register() != 0)
+		return NULL;
+	/* fill this lcore's LIFO and leave objects in the application */
+	if (rte_mempool_get_bulk(t->mp, t->handoff, t->nh) != 0 ||
+	    rte_mempool_get_bulk(t->mp, o, 64) != 0)
+		goto out;
+	rte_mempool_put_bulk(t->mp, o, 64);
+	t->ok = rte_lcore_id() < RTE_MAX_LCORE;
+out:
+	rte_thread_unregister();
+	return NULL;
+}
+
+NTA_TEST(registered_threads, "a thread that registers and leaves strands nothing", 1)
+{
+	const unsigned int n = 3000;
+	struct rte_mempool *mp = tp_create("reg", n, 64, 0, 0, NULL);
+	void **objs = calloc(n, sizeof(void *));
+	void *held[200];
+	struct thr t = { mp, 0, held, 200, 0 };
+	pthread_t th;
+	unsigned int round;
+
+	CHECK(mp != NULL, "create");
+	for (round = 0; round < 3; round++) {
+		pthread_create(&th, NULL, reg_thread, &t);
+		pthread_join(th, NULL);
+		CHECK(t.ok, "thread round %u", round);
+		CHECK(rte_mempool_in_use_count(mp) == 200, "in use %u",
+		      rte_mempool_in_use_count(mp));
+		/* freed after their lcore left: must not be stranded */
+		rte_mempool_put_bulk(mp, held, 200);
+		CHECK(rte_mempool_avail_count(mp) == n, "avail %u", rte_mempool_avail_count(mp));
+		CHECK(tp_get_all(mp, objs, n, 50) == (int)n, "main gets the whole pool");
+		CHECK(tp_unique(objs, n) == 0, "dup");
+		rte_mempool_put_bulk(mp, objs, n);
+		CHECK(tp_audit_ok(mp) == 0, "audit");
+	}
+	rte_mempool_free(mp);
+	free(objs);
+	return 0;
+}
+
+/* ---- stress ---- */
+
+struct stress {
+	struct rte_mempool *mp;
+	struct rte_ring *pass;   /* objects handed between lcores */
+	uint64_t stop;
+	uint64_t ops;
+	int fail;
+};
+
+static int
+stress_fn(void *arg)
+{
+	struct stress *s = arg;
+	void *o[128];
+	unsigned int n, k;
+
+	while (rte_get_timer_cycles() < s->stop) {
+		n = 1 + rte_rand_max(100);
+		if (rte_mempool_get_bulk(s->mp, o, n) != 0)
+			n = 0;
+		/* touch the objects: a duplicate would show up in the end */
+		for (k = 0; k < n; k++)
+			*(uint64_t *)o[k] = rte_lcore_id();
+		switch (rte_rand_max(3)) {
+		case 0:	/* free locally */
+			rte_mempool_put_bulk(s->mp, o, n);
+			break;
+		case 1:	/* hand to another lcore */
+			k = rte_ring_enqueue_burst(s->pass, o, n, NULL);
+			rte_mempool_put_bulk(s->mp, o + k, n - k);
+			break;
+		default: /* free what others handed over, plus ours */
+			rte_mempool_put_bulk(s->mp, o, n);
+			k = rte_ring_dequeue_burst(s->pass, o, 128, NULL);
+			rte_mempool_put_bulk(s->mp, o, k);
+		}
+		s->ops += n;
+	}
+	return 0;
+}
+
+static int
+stress_pool(unsigned int cache, unsigned int ms)
+{
+	const unsigned int n = 8192;
+	struct stress s[RTE_MAX_LCORE];
+	struct rte_mempool *mp = tp_create(cache ? "stress_c" : "stress", n, 64, cache, 0, NULL);
+	struct rte_ring *r = rte_ring_create("stress_pass", 4096, SOCKET_ID_ANY, 0);
+	void **objs = calloc(n, sizeof(void *));
+	unsigned int l, k;
+	uint64_t stop = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	uint64_t ops = 0;
+
+	CHECK(mp != NULL && r != NULL, "create");
+	RTE_LCORE_FOREACH_WORKER(l) {
+		s[l] = (struct stress){ mp, r, stop, 0, 0 };
+		rte_eal_remote_launch(stress_fn, &s[l], l);
+	}
+	l = rte_lcore_id();
+	s[l] = (struct stress){ mp, r, stop, 0, 0 };
+	stress_fn(&s[l]);
+	rte_eal_mp_wait_lcore();
+	RTE_LCORE_FOREACH(l)
+		ops += s[l].ops;
+	while ((k = rte_ring_dequeue_burst(r, objs, 128, NULL)) != 0)
+		rte_mempool_put_bulk(mp, objs, k);
+	/* give the per-lcore caches back, then count */
+	RTE_LCORE_FOREACH(l)
+		if (rte_mempool_default_cache(mp, l) != NULL)
+			rte_mempool_cache_flush(rte_mempool_default_cache(mp, l), mp);
+	CHECK(rte_mempool_avail_count(mp) == n, "after %lu ops: avail %u of %u",
+	      ops, rte_mempool_avail_count(mp), n);
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	printf("  stress cache %u: %lu objects moved on %u lcores\n", cache, ops,
+	       rte_lcore_count());
+	CHECK(ops > 10000, "stress too short");
+	rte_mempool_free(mp);
+	rte_ring_free(r);
+	free(objs);
+	return 0;
+}
+
+NTA_TEST(stress, "all lcores get/put/hand over at random; exact accounting at the end", 2)
+{
+	CHECK_OK(stress_pool(0, 1500));
+	CHECK_OK(stress_pool(64, 1500));
+	return 0;
+}
