@@ -38,8 +38,7 @@ nta_arena_take(struct nta_pool *p, struct nta_arena *a, void **dst,
 			i = 0;
 		if (nta_state_load(a, i) == NTA_ST_DEPOT) {
 			nta_state_store(a, i, new_state);
-			dst[k++] = (void *)(a->first +
-					    (uintptr_t)i * p->lay.elt_total);
+			dst[k++] = nta_slot_obj(p, a, i);
 			a->depot_avail--;
 		}
 		i++;
@@ -130,11 +129,19 @@ nta_depot_put(struct nta_pool *p, void * const *objs, unsigned int n,
 
 /* ---- contiguous blocks ---- */
 
+/* Are slots i .. i + b - 1 all in the depot and adjacent in memory
+ * (not split by a page boundary)?
+ */
 static int
-nta_block_free(const struct nta_arena *a, uint32_t i, uint32_t b)
+nta_block_free(const struct nta_pool *p, const struct nta_arena *a,
+	       uint32_t i, uint32_t b)
 {
 	uint32_t j;
 
+	if ((uintptr_t)nta_slot_obj(p, a, i + b - 1) -
+	    (uintptr_t)nta_slot_obj(p, a, i) !=
+	    (uintptr_t)(b - 1) * p->lay.elt_total)
+		return 0;
 	for (j = 0; j < b; j++)
 		if (nta_state_load(a, i + j) != NTA_ST_DEPOT)
 			return 0;
@@ -154,14 +161,13 @@ nta_blocks_scan(struct nta_pool *p, void **first, unsigned int n,
 		if (a->depot_avail < b)
 			continue;
 		for (i = 0; i + b <= a->nb && k < n; i += b) {
-			if (!nta_block_free(a, i, b))
+			if (!nta_block_free(p, a, i, b))
 				continue;
 			if (take) {
 				for (j = 0; j < b; j++)
 					nta_state_store(a, i + j, new_state);
 				a->depot_avail -= b;
-				first[k] = (void *)(a->first + (uintptr_t)i *
-						    p->lay.elt_total);
+				first[k] = nta_slot_obj(p, a, i);
 			}
 			k++;
 		}

@@ -79,20 +79,22 @@ nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay)
 			return -EINVAL;
 	}
 
-	/* Objects that must not cross a page keep each arena inside one
-	 * page: the arena's grid then never straddles a page boundary.
+	/* Objects bigger than an arena: combine pages into a bigger one. */
+	while (a < lay->elt_total)
+		a <<= 1;
+	lay->arena_size = a;
+	lay->arena_shift = nta_log2_ceil(a);
+
+	/* Objects that must not cross a page (IOVA-contiguous objects in
+	 * memory of small pages) get a grid that restarts at every page.
 	 */
 	if (rte_mempool_get_page_size((struct rte_mempool *)(uintptr_t)mp,
 				      &pg_sz) < 0)
 		return -EINVAL;
+	lay->page_shift = lay->arena_shift;
 	if (pg_sz != 0 && lay->elt_total <= pg_sz && pg_sz < a)
-		a = pg_sz;
-	/* Objects bigger than an arena: combine pages into a bigger one. */
-	while (a < lay->elt_total)
-		a <<= 1;
-
-	lay->arena_size = a;
-	lay->arena_shift = nta_log2_ceil(a);
+		lay->page_shift = nta_log2_ceil(pg_sz);
+	lay->per_page = (uint32_t)((1ull << lay->page_shift) / lay->elt_total);
 	lay->lifo_size = (prm && prm->lifo_size) ? prm->lifo_size :
 		nta_auto_lifo(mp->size);
 	lay->ring_size = (prm && prm->ring_size) ? prm->ring_size :
@@ -127,9 +129,13 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 		mem = ((uint64_t)obj_num + per - 1) / per * pg;
 		*align = pg;
 	} else {
-		per = lay.arena_size / lay.elt_total;
+		uint64_t rem, page = 1ull << lay.page_shift;
+
+		per = (lay.arena_size >> lay.page_shift) * lay.per_page;
+		rem = obj_num % per;
 		mem = (uint64_t)(obj_num / per) * lay.arena_size +
-			(uint64_t)(obj_num % per) * lay.elt_total;
+			rem / lay.per_page * page +
+			rem % lay.per_page * lay.elt_total;
 		/* a small pool needs only enough alignment to stay inside
 		 * one arena block; asking for more makes contiguous memory
 		 * (one-object pools) needlessly hard to find
@@ -295,9 +301,21 @@ nta_arena_table_add(struct nta_pool *p, struct nta_arena *a)
 
 /* ---- populate ---- */
 
+/* Where an arena's grid is anchored: at its page when objects must not
+ * cross pages (pages are aligned), else at the piece start so that memory
+ * of any alignment loses nothing.
+ */
+static uintptr_t
+nta_grid_base(const struct nta_layout *l, uintptr_t start)
+{
+	if (l->page_shift < l->arena_shift)
+		return RTE_ALIGN_FLOOR(start, 1ull << l->page_shift);
+	return start;
+}
+
 static struct nta_arena *
 nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
-	      uint32_t nb)
+	      uint32_t idx0, uint32_t nb)
 {
 	struct nta_arena *a;
 
@@ -308,9 +326,41 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	a->nb = nb;
 	a->start = start;
 	a->end = end;
-	a->first = start + p->lay.hdr_size;
-	a->span = (uintptr_t)nb * p->lay.elt_total;
+	a->base = nta_grid_base(&p->lay, start);
+	a->idx0 = idx0;
 	return a;
+}
+
+/* Element start of block slot b. */
+static uintptr_t
+nta_grid_elt(const struct nta_layout *l, uintptr_t base, uint32_t b)
+{
+	return base + ((uintptr_t)(b / l->per_page) << l->page_shift) +
+		(uintptr_t)(b % l->per_page) * l->elt_total;
+}
+
+/* First block slot whose element starts at or after va, and how many
+ * consecutive slots fit before end (at most max).
+ */
+static uint32_t
+nta_grid_span(const struct nta_layout *l, uintptr_t va, uintptr_t end,
+	      uint32_t max, uint32_t *nb)
+{
+	uintptr_t base = nta_grid_base(l, va);
+	uint64_t rel = va - base, page = 1ull << l->page_shift;
+	uint64_t pg = rel >> l->page_shift, in = rel & (page - 1);
+	uint64_t s = (in + l->elt_total - 1) / l->elt_total;
+	uint32_t b, k = 0;
+
+	if (s >= l->per_page) {
+		pg++;
+		s = 0;
+	}
+	b = (uint32_t)(pg * l->per_page + s);
+	while (k < max && nta_grid_elt(l, base, b + k) + l->elt_total <= end)
+		k++;
+	*nb = k;
+	return b;
 }
 
 /* Register the objects of one arena piece with the library and put them
@@ -318,21 +368,21 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
  */
 static int
 nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
-	      uint32_t nb, uintptr_t vbase, rte_iova_t iova,
+	      uint32_t idx0, uint32_t nb, uintptr_t vbase, rte_iova_t iova,
 	      rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
 {
 	struct nta_arena *a;
 	uint32_t i;
 
 	nta_lock(p);
-	a = nta_arena_new(p, start, end, nb);
+	a = nta_arena_new(p, start, end, idx0, nb);
 	if (a == NULL || nta_dir_reserve(p, 1) < 0 ||
 	    nta_arena_table_add(p, a) < 0) {
 		nta_unlock(p);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nb; i++) {
-		uintptr_t obj = a->first + (uintptr_t)i * p->lay.elt_total;
+		uintptr_t obj = (uintptr_t)nta_slot_obj(p, a, i);
 
 		obj_cb(p->mp, obj_cb_arg, (void *)obj,
 		       iova == RTE_BAD_IOVA ? RTE_BAD_IOVA :
@@ -354,20 +404,20 @@ nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 {
 	struct nta_pool *p = mp->pool_data;
 	uintptr_t va = (uintptr_t)vaddr, end = va + len;
-	uint64_t asz, e;
+	uint64_t asz;
 	unsigned int placed = 0;
 
 	if (p == NULL || p->magic != NTA_POOL_MAGIC)
 		return 0;
 	asz = p->lay.arena_size;
-	e = p->lay.elt_total;
 	while (va < end && placed < max_objs) {
 		uintptr_t piece_end = RTE_MIN(end, RTE_ALIGN_FLOOR(va, asz) + asz);
-		uint64_t nb = RTE_MIN((uint64_t)(piece_end - va) / e,
-				      (uint64_t)(max_objs - placed));
+		uint32_t nb, idx0;
 
+		idx0 = nta_grid_span(&p->lay, va, piece_end, max_objs - placed,
+				     &nb);
 		if (nb != 0) {
-			if (nta_arena_add(p, va, piece_end, (uint32_t)nb,
+			if (nta_arena_add(p, va, piece_end, idx0, nb,
 					  (uintptr_t)vaddr, iova, obj_cb,
 					  obj_cb_arg) < 0) {
 				NTA_LOG(ERR, "pool %s: no memory for arena metadata",

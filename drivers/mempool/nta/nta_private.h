@@ -88,23 +88,32 @@ struct nta_layout {
 	uint32_t lifo_size;
 	uint32_t ring_size;
 	uint32_t contig;
+	uint32_t page_shift;   /* objects never cross a 2^page_shift page */
+	uint32_t per_page;     /* slots per page */
 	uint64_t div_mul;      /* off / E == (off * div_mul) >> div_shift */
 	uint32_t div_shift;
 };
 
 /*
  * One arena: the objects of one A-aligned block that came in one populate
- * chunk. Objects sit at first + i * E, i < nb. The header lives in driver
- * metadata, found through the pool directory keyed by (addr >> shift), so
- * that a foreign pointer is rejected without ever being dereferenced.
+ * chunk. Its objects sit on a grid of slots, anchored at the grid
+ * anchor (the piece start, or its page when objects must not cross
+ * pages): page by page (2^page_shift bytes), per_page elements of E bytes.
+ * Slot b starts at
+ *   base + (b / per_page) * page + (b % per_page) * E
+ * and the arena owns slots idx0 .. idx0 + nb - 1. The header lives in
+ * driver metadata, found through the pool directory keyed by
+ * (addr >> arena_shift), so a foreign pointer is rejected without ever
+ * being dereferenced.
  */
 struct nta_arena {
 	uint32_t magic;
 	uint32_t nb;
 	uintptr_t start;       /* first byte of the chunk piece */
 	uintptr_t end;         /* one past its last byte */
-	uintptr_t first;       /* first object pointer */
-	uintptr_t span;        /* nb * E */
+	uintptr_t base;        /* grid anchor: piece start or its page */
+	uint32_t idx0;         /* block slot of the arena's first object */
+	uint32_t pad;
 	struct nta_arena *next_in_block;
 	uint32_t index;        /* in the pool's arena table */
 	uint32_t depot_avail;  /* DEPOT objects; under the depot lock */
@@ -292,15 +301,33 @@ static inline int64_t
 nta_arena_slot(const struct nta_pool *p, const struct nta_arena *a,
 	       uintptr_t addr)
 {
-	uint64_t off = addr - a->first;
-	uint64_t q;
+	const struct nta_layout *l = &p->lay;
+	uint64_t rel, in, s, idx;
 
-	if (unlikely(addr < a->first || off >= a->span))
+	if (unlikely(addr < a->start + l->hdr_size))
 		return -1;
-	q = (off * p->lay.div_mul) >> p->lay.div_shift;
-	if (unlikely(q * p->lay.elt_total != off))
+	rel = addr - l->hdr_size - a->base;
+	in = rel & ((1ull << l->page_shift) - 1);
+	s = (in * l->div_mul) >> l->div_shift;
+	if (unlikely(s * l->elt_total != in || s >= l->per_page))
 		return -1;
-	return (int64_t)q;
+	idx = (rel >> l->page_shift) * l->per_page + s - a->idx0;
+	if (unlikely(idx >= a->nb))
+		return -1;
+	return (int64_t)idx;
+}
+
+/* Object pointer of slot idx of a (slow paths: it divides). */
+static inline void *
+nta_slot_obj(const struct nta_pool *p, const struct nta_arena *a,
+	     uint32_t idx)
+{
+	const struct nta_layout *l = &p->lay;
+	uint32_t b = idx + a->idx0;
+
+	return (void *)(a->base + ((uintptr_t)(b / l->per_page) << l->page_shift) +
+			(uintptr_t)(b % l->per_page) * l->elt_total +
+			l->hdr_size);
 }
 
 static inline int

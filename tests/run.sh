@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-nta authors
+#
+# The whole test suite: sets the machine up (packages, hugepages, build),
+# then runs every case of nta-tests in each memory mode, DPDK's own
+# autotests with the plugin, and the application tests, and ends with
+#   N passed, N failed
+# Usage: tests/run.sh [-k PATTERN] [--mode huge|va|nohuge]...
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../scripts/setup.sh
+. "$here/../scripts/setup.sh"
+
+pattern=""
+modes=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) pattern=$2; shift 2 ;;
+	--mode) modes+=("$2"); shift 2 ;;
+	*) echo "usage: $0 [-k PATTERN] [--mode huge|va|nohuge]" >&2; exit 2 ;;
+	esac
+done
+
+nta_setup_all || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+if [ ${#modes[@]} -eq 0 ]; then
+	if [ "$NTA_HUGE" = 1 ]; then modes=(huge va nohuge); else modes=(nohuge); fi
+fi
+
+LOGDIR=${NTA_TEST_LOGS:-$NTA_BUILD/test-logs}
+rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
+passed=0; failed=0; failures=()
+T0=$(date +%s)
+
+mode_args() {
+	case "$1" in
+	huge) echo "--iova-mode=pa" ;;
+	va) echo "--iova-mode=va" ;;
+	nohuge) echo "--no-huge -m 2048" ;;
+	esac
+}
+
+# record NAME RC LOG
+record() {
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1)); printf 'PASS  %s\n' "$1"
+	else
+		failed=$((failed + 1)); failures+=("$1"); printf 'FAIL  %s (rc %s, log %s)\n' "$1" "$2" "$3"
+		tail -n 15 "$3" | sed 's/^/      | /'
+	fi
+}
+
+prefix() { echo "nta_t$$_$1"; }
+cleanup_prefix() { rm -rf "/var/run/dpdk/$1" "/dev/hugepages/$1"* 2>/dev/null; }
+
+want() { [ -z "$pattern" ] || [[ "$1" == *$pattern* ]]; }
+
+run_case() { # MODE CASE
+	local mode=$1 tc=$2 name="$1/$2" pf log rc
+	pf=$(prefix "${mode}_$tc"); log="$LOGDIR/${mode}_$tc.log"
+	# shellcheck disable=SC2046
+	timeout 300 "$NTA_BUILD/tests/nta-tests" -l 0-1 --no-pci --file-prefix="$pf" \
+		--log-level=lib.eal:error $(mode_args "$mode") -- "$tc" >"$log" 2>&1
+	rc=$?
+	[ $rc = 0 ] && ! grep -q "^PASS $tc" "$log" && rc=99
+	cleanup_prefix "$pf"
+	record "$name" $rc "$log"
+}
+
+run_autotest() { # MODE TEST
+	local mode=$1 t=$2 name="$1/dpdk-test:$2" pf log rc
+	pf=$(prefix "${mode}_$t"); log="$LOGDIR/${mode}_dpdk_$t.log"
+	# shellcheck disable=SC2046
+	DPDK_TEST=$t timeout 600 dpdk-test -l 0-1 --no-pci --file-prefix="$pf" \
+		-d "$(nta_plugin)" --mbuf-pool-ops-name=nta $(mode_args "$mode") \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	grep -q "Test OK" "$log" || rc=${rc/#0/98}
+	[ "$t" = mempool_autotest ] && ! grep -q "Testing nta mempool handler" "$log" && rc=97
+	cleanup_prefix "$pf"
+	record "$name" "$rc" "$log"
+}
+
+cases=$("$NTA_BUILD/tests/nta-tests" -l 0 --no-pci --no-huge -m 64 --file-prefix="$(prefix list)" \
+	--log-level=lib.eal:error -- list 2>/dev/null | awk '!/_child / {print $1}')
+cleanup_prefix "$(prefix list)"
+[ -n "$cases" ] || { echo "cannot list test cases"; echo "0 passed, 1 failed"; exit 1; }
+
+for mode in "${modes[@]}"; do
+	echo "== memory mode: $mode ($(mode_args "$mode"))"
+	for tc in $cases; do
+		# secondary processes need shared hugepage memory
+		[ "$mode" = nohuge ] && [ "$tc" = secondary ] && continue
+		want "$mode/$tc" && run_case "$mode" "$tc"
+	done
+	for t in mempool_autotest mbuf_autotest; do
+		want "$mode/dpdk-test:$t" && run_autotest "$mode" "$t"
+	done
+done
+
+# application tests (testpmd, l3fwd, ...) live in tests/apps/*.sh
+for s in "$here"/apps/*.sh; do
+	[ -f "$s" ] || continue
+	n=$(basename "$s" .sh)
+	want "app/$n" || continue
+	log="$LOGDIR/app_$n.log"
+	timeout 600 bash "$s" >"$log" 2>&1
+	record "app/$n" $? "$log"
+done
+
+echo "== $(( $(date +%s) - T0 )) s; logs in $LOGDIR"
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
