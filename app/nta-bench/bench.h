@@ -183,6 +183,7 @@ void bench_table_print(FILE *f, const struct bench_opts *o,
 
 /* output.c */
 int bench_out_dir_make(const char *dir);
+FILE *bench_out_open(const struct bench_opts *o, const char *name);
 int bench_csv_write(const struct bench_opts *o,
 		    const struct bench_results *res);
 int bench_json_write(const struct bench_opts *o,

@@ -15,6 +15,7 @@
  * memory (hugepages are mapped shared) and touches nothing else of DPDK.
  */
 
+#define _GNU_SOURCE /* pthread affinity, rte_cpuset_t */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>

@@ -198,6 +198,13 @@ nta_meta_free_all(struct nta_pool *p)
 		rte_free(d);
 	}
 	p->dir = NULL;
+	while (p->flat_old != NULL) {
+		struct nta_flat *f = p->flat_old;
+
+		p->flat_old = f->retired;
+		rte_free(f);
+	}
+	p->flat = NULL;
 	rte_free(p->arenas);
 	p->arenas = NULL;
 }
@@ -276,6 +283,56 @@ nta_dir_reserve(struct nta_pool *p, uint32_t more)
 	d->retired = old;
 	/* release: pairs with the acquire in nta_dir_find() */
 	__atomic_store_n(&p->dir, d, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Keep the direct map covering every block, while that costs at most
+ * four map entries per arena; past that, lookups use the hash only.
+ */
+static int
+nta_flat_update(struct nta_pool *p, uintptr_t key, struct nta_arena *head)
+{
+	struct nta_flat *old = p->flat, *f;
+	uintptr_t lo = key, hi = key;
+	uint64_t n;
+	size_t sz;
+
+	if (p->flat_off)
+		return 0;
+	if (old != NULL && key - old->lo < old->n) {
+		/* release: the arena is complete before a reader finds it */
+		__atomic_store_n(&old->a[key - old->lo], head, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (old != NULL) {
+		lo = RTE_MIN(lo, old->lo);
+		hi = RTE_MAX(hi, old->lo + old->n - 1);
+	}
+	n = hi - lo + 1;
+	if (n > 64 && n > 4ull * (p->nb_arenas + 1)) {
+		p->flat_off = 1;
+		/* release: readers fall back to the (complete) hash */
+		__atomic_store_n(&p->flat, NULL, __ATOMIC_RELEASE);
+		return 0;
+	}
+	sz = sizeof(*f) + n * sizeof(f->a[0]);
+	f = rte_zmalloc_socket("nta_flat", sz, RTE_CACHE_LINE_SIZE,
+			       p->mp->socket_id);
+	if (f == NULL) {
+		p->flat_off = 1;
+		__atomic_store_n(&p->flat, NULL, __ATOMIC_RELEASE);
+		return 0;
+	}
+	p->meta_bytes += sz;
+	f->lo = lo;
+	f->n = (uint32_t)n;
+	if (old != NULL)
+		memcpy(&f->a[old->lo - lo], old->a, old->n * sizeof(f->a[0]));
+	f->a[key - lo] = head;
+	f->retired = p->flat_old;
+	p->flat_old = f;
+	/* release: pairs with the acquire in nta_dir_find() */
+	__atomic_store_n(&p->flat, f, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -393,6 +450,7 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	p->depot_count += nb;
 	p->populated += nb;
 	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);
+	nta_flat_update(p, start >> p->lay.arena_shift, a);
 	nta_unlock(p);
 	return 0;
 }

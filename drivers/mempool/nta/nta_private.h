@@ -133,6 +133,17 @@ struct nta_dir {
 	struct nta_dir_ent ent[];
 };
 
+/* Direct map block -> arena, kept while the pool's memory is compact
+ * (the usual case: one or a few memzones); the hash above serves the rest.
+ */
+struct nta_flat {
+	uintptr_t lo;            /* first block number */
+	uint32_t n;              /* blocks covered */
+	uint32_t pad;
+	struct nta_flat *retired;
+	struct nta_arena *a[];
+};
+
 /* Multi-producer, single-consumer ring of freed objects. A slot holds NULL
  * when empty, so the consumer sees a half-done push as "not yet" and never
  * waits for a preempted producer.
@@ -181,6 +192,9 @@ struct nta_pool {
 	struct rte_mempool *mp;
 	struct nta_layout lay;
 	struct nta_dir *dir;         /* published with release */
+	struct nta_flat *flat;       /* published with release; may be NULL */
+	struct nta_flat *flat_old;   /* retired flat maps, freed with the pool */
+	uint32_t flat_off;           /* 1 once the memory got too sparse */
 	struct nta_arena **arenas;   /* under lock */
 	uint32_t arenas_cap;
 	uint32_t depot_cursor;       /* under lock */
@@ -265,17 +279,39 @@ nta_dir_hash(uintptr_t key)
 	return (uint64_t)key * 0x9e3779b97f4a7c15ull;
 }
 
+static inline struct nta_arena *
+nta_block_walk(struct nta_arena *a, uintptr_t addr)
+{
+	for (; a != NULL; a = a->next_in_block)
+		if (addr - a->start < a->end - a->start)
+			return a;
+	return NULL;
+}
+
 /* Find the arena holding addr, or NULL. Never dereferences addr. */
 static inline struct nta_arena *
 nta_dir_find(const struct nta_pool *p, uintptr_t addr)
 {
-	/* acquire: pairs with the release in nta_dir_publish(); the table's
+	/* acquire: pairs with the release in nta_flat_publish(); the map
+	 * and the arenas it points to are complete before it is visible.
+	 */
+	const struct nta_flat *f = __atomic_load_n(&p->flat, __ATOMIC_ACQUIRE);
+	const struct nta_dir *d;
+	uintptr_t key = addr >> p->lay.arena_shift;
+	uint32_t h;
+
+	if (likely(f != NULL)) {
+		uintptr_t i = key - f->lo;
+
+		return i < f->n ? nta_block_walk(
+			__atomic_load_n(&f->a[i], __ATOMIC_ACQUIRE), addr) : NULL;
+	}
+	/* acquire: pairs with the release in nta_dir_reserve(); the table's
 	 * entries and arenas are fully written before it is visible.
 	 */
-	const struct nta_dir *d = __atomic_load_n(&p->dir, __ATOMIC_ACQUIRE);
-	uintptr_t key = (addr >> p->lay.arena_shift) + 1;
-	uint32_t h = (uint32_t)(nta_dir_hash(key) >> 32) & d->mask;
-	struct nta_arena *a;
+	d = __atomic_load_n(&p->dir, __ATOMIC_ACQUIRE);
+	key++;
+	h = (uint32_t)(nta_dir_hash(key) >> 32) & d->mask;
 
 	for (;;) {
 		/* acquire: pairs with the release store of the key in
@@ -289,11 +325,8 @@ nta_dir_find(const struct nta_pool *p, uintptr_t addr)
 			return NULL;
 		h = (h + 1) & d->mask;
 	}
-	for (a = __atomic_load_n(&d->ent[h].arena, __ATOMIC_ACQUIRE);
-	     a != NULL; a = a->next_in_block)
-		if (addr - a->start < a->end - a->start)
-			return a;
-	return NULL;
+	return nta_block_walk(__atomic_load_n(&d->ent[h].arena,
+					      __ATOMIC_ACQUIRE), addr);
 }
 
 /* Slot index of addr in a, or -1 if addr is not an object start. */

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * nta-bench: runs each selected case on each handler, one measurement at a
+ * time and each on a fresh pool, then prints the table and writes the
+ * CSV, JSON and chart files.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "bench.h"
+
+struct progress {
+	unsigned int done;
+	unsigned int total;
+};
+
+static int
+case_on(const struct bench_opts *o, enum bench_case c)
+{
+	return (o->cases & (1u << c)) != 0;
+}
+
+static void
+progress_print(struct progress *p, const struct bench_row *r,
+	       const char *ops, const struct bench_cell *c)
+{
+	fprintf(stderr, "[%3u/%u] %-8s lcores=%u threads=%u cache=%-3u bulk=%-3u %-10s ",
+		++p->done, p->total, bench_case_name(r->kind), r->lcores,
+		r->threads, r->cache, r->bulk, ops);
+	if (c->status == BENCH_ST_OK)
+		fprintf(stderr, "%8.2f Mobj/s\n", c->mops);
+	else
+		fprintf(stderr, "%s %s\n", bench_status_name(c->status),
+			c->note);
+}
+
+/* How many measurements the selected cases make, for the progress lines. */
+static unsigned int
+measurements(const struct bench_opts *o)
+{
+	unsigned int n = 0, two = rte_lcore_count() >= 2;
+
+	if (case_on(o, BENCH_CASE_LOCAL))
+		n += o->nb_lcore_counts * o->nb_caches * o->nb_bulks;
+	if (case_on(o, BENCH_CASE_PIPELINE) && two)
+		n += 2;
+	if (case_on(o, BENCH_CASE_MBUF))
+		n += o->nb_lcore_counts * 2;
+	if (case_on(o, BENCH_CASE_UNREG))
+		n += 1;
+	if (case_on(o, BENCH_CASE_CREATE))
+		n += 1;
+	return n * o->nb_handlers;
+}
+
+static struct bench_row *
+row_new(struct bench_results *res, enum bench_case kind, unsigned int lcores,
+	unsigned int threads, unsigned int cache, unsigned int bulk)
+{
+	struct bench_row *r = bench_row_add(res, kind, lcores, threads, cache,
+					    bulk);
+
+	if (r == NULL)
+		rte_exit(EXIT_FAILURE, "out of memory\n");
+	return r;
+}
+
+static void
+run_local(const struct bench_opts *o, struct bench_results *res,
+	  struct progress *p)
+{
+	unsigned int l, c, b, h;
+
+	for (l = 0; l < o->nb_lcore_counts; l++)
+		for (c = 0; c < o->nb_caches; c++)
+			for (b = 0; b < o->nb_bulks; b++) {
+				unsigned int lc = o->lcore_counts[l];
+				struct bench_row *r = row_new(res,
+					BENCH_CASE_LOCAL, lc, lc,
+					o->caches[c], o->bulks[b]);
+
+				for (h = 0; h < o->nb_handlers; h++) {
+					bench_local_run(o, o->handlers[h], lc,
+							r->cache, r->bulk,
+							&r->cell[h]);
+					progress_print(p, r, o->handlers[h],
+						       &r->cell[h]);
+				}
+			}
+}
+
+static void
+run_pipeline(const struct bench_opts *o, struct bench_results *res,
+	     struct progress *p)
+{
+	static const unsigned int caches[] = { 0, 256 };
+	unsigned int c, h;
+
+	if (rte_lcore_count() < 2) {
+		snprintf(res->skipped[BENCH_CASE_PIPELINE], BENCH_NOTE_LEN,
+			 "needs 2 lcores, EAL has %u", rte_lcore_count());
+		fprintf(stderr, "pipeline: skipped, %s\n",
+			res->skipped[BENCH_CASE_PIPELINE]);
+		return;
+	}
+	for (c = 0; c < RTE_DIM(caches); c++) {
+		struct bench_row *r = row_new(res, BENCH_CASE_PIPELINE, 2, 2,
+					      caches[c], o->burst);
+
+		for (h = 0; h < o->nb_handlers; h++) {
+			bench_pipeline_run(o, o->handlers[h], r->cache,
+					   &r->cell[h]);
+			progress_print(p, r, o->handlers[h], &r->cell[h]);
+		}
+	}
+}
+
+static void
+run_mbuf(const struct bench_opts *o, struct bench_results *res,
+	 struct progress *p)
+{
+	static const unsigned int caches[] = { 0, 256 };
+	unsigned int l, c, h;
+
+	for (l = 0; l < o->nb_lcore_counts; l++)
+		for (c = 0; c < RTE_DIM(caches); c++) {
+			unsigned int lc = o->lcore_counts[l];
+			struct bench_row *r = row_new(res, BENCH_CASE_MBUF, lc,
+						      lc, caches[c], o->burst);
+
+			for (h = 0; h < o->nb_handlers; h++) {
+				bench_mbuf_run(o, o->handlers[h], lc, r->cache,
+					       &r->cell[h]);
+				progress_print(p, r, o->handlers[h],
+					       &r->cell[h]);
+			}
+		}
+}
+
+static void
+run_unreg(const struct bench_opts *o, struct bench_results *res,
+	  struct progress *p)
+{
+	struct bench_row *r = row_new(res, BENCH_CASE_UNREG, 0,
+				      o->unreg_threads, 0, 1);
+	unsigned int h;
+
+	for (h = 0; h < o->nb_handlers; h++) {
+		bench_unreg_run(o, o->handlers[h], &r->cell[h]);
+		progress_print(p, r, o->handlers[h], &r->cell[h]);
+	}
+}
+
+static void
+run_create(const struct bench_opts *o, struct bench_results *res,
+	   struct progress *p)
+{
+	unsigned int h;
+
+	for (h = 0; h < o->nb_handlers; h++) {
+		struct bench_create *c = &res->create[h];
+
+		bench_create_run(o, o->handlers[h], c);
+		fprintf(stderr, "[%3u/%u] create   %u x %u B %-10s ", ++p->done,
+			p->total, o->create_objs, o->create_elt_size,
+			o->handlers[h]);
+		if (c->status == BENCH_ST_OK)
+			fprintf(stderr, "%.2f ms create+populate, %.2f ms free\n",
+				c->populate_ms, c->free_ms);
+		else
+			fprintf(stderr, "FAILED %s\n", c->note);
+	}
+	res->have_create = 1;
+}
+
+/* A handler missing from the ops table fails every case; say why early. */
+static void
+handlers_check(const struct bench_opts *o)
+{
+	unsigned int h;
+	uint32_t i;
+
+	for (h = 0; h < o->nb_handlers; h++) {
+		for (i = 0; i < rte_mempool_ops_table.num_ops; i++)
+			if (strcmp(rte_mempool_ops_table.ops[i].name,
+				   o->handlers[h]) == 0)
+				break;
+		if (i == rte_mempool_ops_table.num_ops)
+			fprintf(stderr, "warning: mempool ops '%s' not registered "
+				"(plugin not loaded?): it will show FAILED\n",
+				o->handlers[h]);
+	}
+}
+
+static void
+outputs_write(const struct bench_opts *o, const struct bench_results *res)
+{
+	int ret = bench_out_dir_make(o->out_dir);
+
+	if (ret < 0) {
+		printf("note: cannot create %s: %s; no files written\n",
+		       o->out_dir, strerror(-ret));
+		return;
+	}
+	if (bench_csv_write(o, res) == 0 && bench_json_write(o, res) == 0)
+		printf("\nresults: %s/{%s%sresults.json}\n", o->out_dir,
+		       res->nb_rows ? "results.csv," : "",
+		       res->have_create ? "footprint.csv," : "");
+	bench_chart_make(o, res);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_results res;
+	struct bench_opts o;
+	struct progress p;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "EAL init failed\n");
+	argc -= ret;
+	argv += ret;
+	ret = bench_opts_parse(&o, argc, argv);
+	if (ret != 0) {
+		rte_eal_cleanup();
+		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	handlers_check(&o);
+
+	memset(&res, 0, sizeof(res));
+	p.done = 0;
+	p.total = measurements(&o);
+	if (case_on(&o, BENCH_CASE_LOCAL))
+		run_local(&o, &res, &p);
+	if (case_on(&o, BENCH_CASE_PIPELINE))
+		run_pipeline(&o, &res, &p);
+	if (case_on(&o, BENCH_CASE_MBUF))
+		run_mbuf(&o, &res, &p);
+	if (case_on(&o, BENCH_CASE_UNREG))
+		run_unreg(&o, &res, &p);
+	if (case_on(&o, BENCH_CASE_CREATE))
+		run_create(&o, &res, &p);
+
+	bench_table_print(stdout, &o, &res);
+	outputs_write(&o, &res);
+	free(res.rows);
+	rte_eal_cleanup();
+	return EXIT_SUCCESS;
+}
