@@ -384,6 +384,7 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	a->start = start;
 	a->end = end;
 	a->base = nta_grid_base(&p->lay, start);
+	a->first = a->base + p->lay.hdr_size;
 	a->idx0 = idx0;
 	return a;
 }

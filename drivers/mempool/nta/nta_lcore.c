@@ -21,7 +21,8 @@ int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
 	struct nta_lcore *lc = &p->lc[id];
-	size_t lifo_sz = RTE_ALIGN_CEIL(p->lay.lifo_size * sizeof(void *),
+	/* object pointers, then their state bytes' addresses */
+	size_t lifo_sz = RTE_ALIGN_CEIL(2 * p->lay.lifo_size * sizeof(void *),
 					RTE_CACHE_LINE_SIZE);
 	size_t sz = lifo_sz + nta_ring_memsize(p->lay.ring_size);
 	struct nta_ring *r;
@@ -49,6 +50,7 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 	lc->cap = p->lay.lifo_size;
 	lc->len = 0;
 	lc->ring = r;
+	lc->lst = (uint8_t **)mem + p->lay.lifo_size;
 	lc->live = 1;
 	/* release: the ring is initialised before anyone can target it
 	 * (an object is USED(id) only after this lcore dequeued it)
@@ -56,6 +58,17 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 	__atomic_store_n(&lc->lifo, (void **)mem, __ATOMIC_RELEASE);
 	nta_unlock(p);
 	return 0;
+}
+
+/* Record the state byte of LIFO entries from..to-1 (after a refill). */
+void
+nta_lifo_note_states(struct nta_pool *p, struct nta_lcore *lc,
+		     unsigned int from, unsigned int to)
+{
+	unsigned int i;
+
+	for (i = from; i < to; i++)
+		lc->lst[i] = nta_state_ptr(p, lc, lc->lifo[i]);
 }
 
 /* Move the oldest objects of the LIFO to the depot, keeping `keep`. */
@@ -68,6 +81,7 @@ nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc, unsigned int keep)
 		return;
 	nta_depot_put(p, lc->lifo, out, NTA_ST_LOCAL, &lc->cnt);
 	memmove(lc->lifo, lc->lifo + out, keep * sizeof(void *));
+	memmove(lc->lst, lc->lst + out, keep * sizeof(uint8_t *));
 	__atomic_store_n(&lc->len, keep, __ATOMIC_RELAXED);
 	nta_cnt_add(&lc->cnt.depot_puts, out);
 }
@@ -96,6 +110,7 @@ nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
 			continue;
 		}
 		nta_state_store(a, idx, NTA_ST_LOCAL);
+		lc->lst[lc->len + k] = (uint8_t *)(uintptr_t)&a->state[idx];
 		dst[k++] = dst[i];
 	}
 	__atomic_store_n(&lc->len, lc->len + k, __ATOMIC_RELAXED);

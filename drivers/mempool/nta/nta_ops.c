@@ -103,13 +103,11 @@ nta_lifo_pop(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 {
 	unsigned int i, len = lc->len;
 
+	RTE_SET_USED(p);
 	for (i = 0; i < n; i++) {
-		void *o = lc->lifo[--len];
-		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
-
-		nta_state_store(a, (uint32_t)nta_arena_slot(p, a, (uintptr_t)o),
-				used);
-		objs[i] = o;
+		--len;
+		__atomic_store_n(lc->lst[len], used, __ATOMIC_RELAXED);
+		objs[i] = lc->lifo[len];
 	}
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
 	nta_cnt_add(&lc->cnt.local_hits, n);
@@ -168,6 +166,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 				     NTA_ST_LOCAL);
 		if (got == 0)
 			return nta_dequeue_fail(lc);
+		nta_lifo_note_states(p, lc, lc->len, lc->len + got);
 		__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.depot_gets, got);
 		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
@@ -363,7 +362,7 @@ static int
 nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 {
 	struct nta_pool *p = mp->pool_data;
-	unsigned int id = rte_lcore_id(), i, local = 0;
+	unsigned int id = rte_lcore_id(), i, local = 0, len;
 	struct nta_remote_batch b;
 	struct nta_lcore *lc;
 	uint8_t mine;
@@ -377,6 +376,7 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	mine = nta_used_state(id);
 	b.n = 0;
 	b.nb_bad = 0;
+	len = lc->len;
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
 		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
@@ -384,17 +384,20 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 
 		if (likely(idx >= 0 &&
 			   nta_state_load(a, (uint32_t)idx) == mine)) {
-			if (unlikely(lc->len == lc->cap))
+			if (unlikely(len == lc->cap)) {
+				lc->len = len;
 				nta_lifo_spill(p, lc, lc->cap / 2);
+				len = lc->len;
+			}
 			nta_state_store(a, (uint32_t)idx, NTA_ST_LOCAL);
-			lc->lifo[lc->len] = o;
-			__atomic_store_n(&lc->len, lc->len + 1,
-					 __ATOMIC_RELAXED);
+			lc->lst[len] = (uint8_t *)(uintptr_t)&a->state[idx];
+			lc->lifo[len++] = o;
 			local++;
 		} else {
 			nta_free_other(p, &lc->cnt, &b, o, a);
 		}
 	}
+	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
 	if (unlikely(b.n != 0))
 		nta_batch_flush(p, &lc->cnt, &b);
 	nta_cnt_add(&lc->cnt.local_frees, local);

@@ -112,6 +112,7 @@ struct nta_arena {
 	uintptr_t start;       /* first byte of the chunk piece */
 	uintptr_t end;         /* one past its last byte */
 	uintptr_t base;        /* grid anchor: piece start or its page */
+	uintptr_t first;       /* base + header size: first object pointer */
 	uint32_t idx0;         /* block slot of the arena's first object */
 	uint32_t pad;
 	struct nta_arena *next_in_block;
@@ -173,6 +174,7 @@ struct nta_lcore {
 	uint32_t len;
 	uint32_t cap;
 	void **lifo;                 /* NULL until the lcore first uses the pool */
+	uint8_t **lst;               /* state byte of each LIFO entry */
 	struct nta_ring *ring;
 	const struct nta_arena *last;/* lookup cache, owner only */
 	uint32_t live;               /* 0 once its thread has unregistered */
@@ -242,6 +244,8 @@ unsigned int nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc,
 			    unsigned int id, unsigned int max);
 void nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc,
 		    unsigned int keep);
+void nta_lifo_note_states(struct nta_pool *p, struct nta_lcore *lc,
+			  unsigned int from, unsigned int to);
 
 /* nta_bad.c */
 void nta_bad_free(struct nta_pool *p, struct nta_counters *cnt,
@@ -335,11 +339,18 @@ nta_arena_slot(const struct nta_pool *p, const struct nta_arena *a,
 	       uintptr_t addr)
 {
 	const struct nta_layout *l = &p->lay;
-	uint64_t rel, in, s, idx;
+	uint64_t rel = addr - a->first, in, s, idx;
 
-	if (unlikely(addr < a->start + l->hdr_size))
+	/* callers found a by range, so rel < 2^30 when addr >= first */
+	if (unlikely(addr < a->first))
 		return -1;
-	rel = addr - l->hdr_size - a->base;
+	if (likely(l->page_shift == l->arena_shift)) {
+		/* one page per arena: the grid starts at the first object */
+		s = (rel * l->div_mul) >> l->div_shift;
+		if (unlikely(s * l->elt_total != rel || s >= a->nb))
+			return -1;
+		return (int64_t)s;
+	}
 	in = rel & ((1ull << l->page_shift) - 1);
 	s = (in * l->div_mul) >> l->div_shift;
 	if (unlikely(s * l->elt_total != in || s >= l->per_page))
@@ -368,6 +379,10 @@ nta_in_arena(const struct nta_arena *a, uintptr_t addr)
 {
 	return addr - a->start < a->end - a->start;
 }
+
+/* State byte of an object known to be in the pool. */
+static inline uint8_t *
+nta_state_ptr(const struct nta_pool *p, struct nta_lcore *lc, void *obj);
 
 /* Owner-side lookup with a one-entry cache. */
 static inline const struct nta_arena *
@@ -415,6 +430,16 @@ nta_ring_count(const struct nta_ring *r)
 	/* tail first: the head read later is never behind it */
 	cons = __atomic_load_n(&r->cons_tail, __ATOMIC_ACQUIRE);
 	return __atomic_load_n(&r->prod_head, __ATOMIC_ACQUIRE) - cons;
+}
+
+
+static inline uint8_t *
+nta_state_ptr(const struct nta_pool *p, struct nta_lcore *lc, void *obj)
+{
+	const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)obj);
+
+	return (uint8_t *)(uintptr_t)&a->state[nta_arena_slot(p, a,
+							      (uintptr_t)obj)];
 }
 
 #endif /* NTA_PRIVATE_H */
