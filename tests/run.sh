@@ -28,7 +28,14 @@ if [ ${#modes[@]} -eq 0 ]; then
 	if [ "$NTA_HUGE" = 1 ]; then modes=(huge va nohuge); else modes=(nohuge); fi
 fi
 
+installed=$(ls /usr/lib/x86_64-linux-gnu/dpdk/pmds-*/librte_mempool_nta.so 2>/dev/null | head -n1)
+if [ -n "$installed" ] && ! cmp -s "$installed" "$(nta_plugin)"; then
+	echo "note: $installed differs from this build; EAL loads it too, and"
+	echo "      whichever copy registers first serves. Reinstall: scripts/install.sh"
+fi
+
 LOGDIR=${NTA_TEST_LOGS:-$NTA_BUILD/test-logs}
+export NTA_TEST_LOGS=$LOGDIR
 rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
 passed=0; failed=0; failures=()
 T0=$(date +%s)
@@ -94,7 +101,12 @@ for mode in "${modes[@]}"; do
 		[ "$mode" = nohuge ] && [ "$tc" = secondary ] && continue
 		want "$mode/$tc" && run_case "$mode" "$tc"
 	done
-	for t in mempool_autotest mbuf_autotest; do
+	# DPDK's own suites on nta pools: the mempool/mbuf ones in every mode,
+	# a selection of other mbuf users once
+	autotests="mempool_autotest mbuf_autotest"
+	[ "$mode" = "${modes[0]}" ] &&
+		autotests="$autotests reorder_autotest distributor_autotest ipfrag_autotest link_bonding_autotest pdump_autotest"
+	for t in $autotests; do
 		want "$mode/dpdk-test:$t" && run_autotest "$mode" "$t"
 	done
 done

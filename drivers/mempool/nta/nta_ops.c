@@ -461,4 +461,22 @@ static struct rte_mempool_ops nta_ops = {
 	.dequeue_contig_blocks = nta_dequeue_contig_blocks,
 };
 
-RTE_MEMPOOL_REGISTER_OPS(nta_ops);
+/* Register "nta" once per process. The same driver may be present twice
+ * (linked into an application and found again in the EAL plugin
+ * directory, or given with -d as well): the first copy serves, the second
+ * stays idle instead of taking a second slot of the 16-entry ops table.
+ */
+RTE_INIT(nta_register)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_mempool_ops_table.num_ops; i++)
+		if (strcmp(rte_mempool_ops_table.ops[i].name,
+			   RTE_MEMPOOL_NTA_OPS_NAME) == 0) {
+			RTE_LOG(INFO, MEMPOOL,
+				"nta: ops already registered by another copy of the driver\n");
+			return;
+		}
+	if (rte_mempool_register_ops(&nta_ops) < 0)
+		RTE_LOG(ERR, MEMPOOL, "nta: cannot register the mempool ops\n");
+}
