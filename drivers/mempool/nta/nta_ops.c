@@ -121,16 +121,18 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0) {
 		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
 				   __ATOMIC_RELAXED);
+		nta_exhaustion_log(p, LCORE_ID_ANY, n);
 		return -ENOBUFS;
 	}
 	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
-static int
-nta_dequeue_fail(struct nta_lcore *lc)
+static __rte_noinline int
+nta_dequeue_fail(struct nta_pool *p, unsigned int id, unsigned int n)
 {
-	nta_cnt_add(&lc->cnt.failed_dequeues, 1);
+	nta_cnt_add(&p->lc[id].cnt.failed_dequeues, 1);
+	nta_exhaustion_log(p, id, n);
 	return -ENOBUFS;
 }
 
@@ -165,7 +167,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
 				     NTA_ST_LOCAL);
 		if (got == 0)
-			return nta_dequeue_fail(lc);
+			return nta_dequeue_fail(p, id, n);
 		nta_lifo_note_states(p, lc, lc->len, lc->len + got);
 		__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.depot_gets, got);
@@ -177,7 +179,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 	got = nta_depot_take(p, objs + lc->len, need, need,
 			     nta_used_state(id));
 	if (got == 0)
-		return nta_dequeue_fail(lc);
+		return nta_dequeue_fail(p, id, n);
 	nta_cnt_add(&lc->cnt.depot_gets, got);
 	nta_lifo_pop(p, lc, objs, lc->len, nta_used_state(id));
 	return 0;

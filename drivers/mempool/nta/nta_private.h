@@ -197,6 +197,7 @@ struct nta_pool {
 	struct nta_flat *flat;       /* published with release; may be NULL */
 	struct nta_flat *flat_old;   /* retired flat maps, freed with the pool */
 	uint32_t flat_off;           /* 1 once the memory got too sparse */
+	uint64_t exhaust_log_tsc;    /* last exhaustion report (rate limit) */
 	struct nta_arena **arenas;   /* under lock */
 	uint32_t arenas_cap;
 	uint32_t depot_cursor;       /* under lock */
@@ -263,6 +264,10 @@ void nta_ring_init(struct nta_ring *r, uint32_t size);
 unsigned int nta_ring_push(struct nta_ring *r, void * const *objs,
 			   unsigned int n);
 unsigned int nta_ring_pop(struct nta_ring *r, void **out, unsigned int max);
+
+/* nta_stats.c */
+void nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id,
+			unsigned int n);
 
 /* nta_ops.c */
 struct nta_pool *nta_pool_of(const struct rte_mempool *mp);

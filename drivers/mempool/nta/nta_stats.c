@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "nta_private.h"
@@ -328,4 +329,45 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 			s.failed_dequeues, bad);
 	}
 	return 0;
+}
+
+/* A dequeue failed: say where the free objects are, at most once a second
+ * per pool, so a user sees stranding (objects held by idle lcores) at once.
+ */
+void
+nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
+{
+	uint64_t now = rte_get_timer_cycles();
+	uint64_t last = __atomic_load_n(&p->exhaust_log_tsc, __ATOMIC_RELAXED);
+	char buf[512];
+	size_t off = 0;
+	unsigned int i, shown = 0;
+
+	if (last != 0 && now - last < rte_get_timer_hz())
+		return;
+	if (!__atomic_compare_exchange_n(&p->exhaust_log_tsc, &last, now, 0,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < RTE_MAX_LCORE && off < sizeof(buf) - 64; i++) {
+		const struct nta_lcore *lc = &p->lc[i];
+		uint32_t held, ring;
+
+		if (__atomic_load_n(&lc->lifo, __ATOMIC_ACQUIRE) == NULL)
+			continue;
+		held = __atomic_load_n(&lc->len, __ATOMIC_RELAXED);
+		ring = nta_ring_count(lc->ring);
+		if (held == 0 && ring == 0)
+			continue;
+		off += snprintf(buf + off, sizeof(buf) - off,
+				" lcore %u: %u held + %u in ring%s;", i, held,
+				ring, lc->live ? "" : " (thread gone)");
+		shown++;
+	}
+	NTA_LOG(WARNING, "pool %s: dequeue of %u failed on lcore %d: %" PRIu64
+		" free (depot %" PRIu64 ";%s%s)",
+		p->mp->name, n, lcore_id < RTE_MAX_LCORE ? (int)lcore_id : -1,
+		nta_pool_count(p),
+		__atomic_load_n(&p->depot_count, __ATOMIC_RELAXED),
+		shown ? buf : " no lcore holds any", shown ? "" : "");
 }
