@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <rte_malloc.h>
+#include <rte_mbuf.h>
 
 #include "rte_mempool_nta.h"
 #include "nta_test.h"
@@ -118,6 +119,34 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_free(other);
 	rte_free(dpdk_mem);
 	free(heap);
+	return 0;
+}
+
+NTA_TEST(bad_free_stale, "a pointer into a freed pool's memory is refused, no crash", 1)
+{
+	struct rte_mempool *mp = tp_create("stale", 256, 2048, 0, 0, NULL);
+	struct rte_mempool *gone;
+	struct rte_mbuf *m;
+	void *x;
+
+	CHECK(mp != NULL, "create");
+	/* a big pool on another handler, freed: its pages go back to the
+	 * system (PROT_NONE in dynamic memory mode)
+	 */
+	gone = rte_pktmbuf_pool_create_by_ops("stale_gone", 16383, 0, 0, 4096,
+					      SOCKET_ID_ANY, "ring_mp_mc");
+	CHECK(gone != NULL, "create other");
+	m = rte_pktmbuf_alloc(gone);
+	CHECK(m != NULL, "alloc");
+	rte_mempool_free(gone);
+	x = m;
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	x = RTE_PTR_ADD(m, 64);
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 2, "refused as foreign: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	CHECK_OK(pool_whole(mp, 256));
+	rte_mempool_free(mp);
 	return 0;
 }
 

@@ -288,10 +288,20 @@ NTA_TEST(params, "per-pool tuning through pool_config, bad values refused", 1)
 	CHECK(st.arena_size == 1 << 16 && st.lifo_size == 16 && st.ring_size == 64,
 	      "applied: %lu %u %u", st.arena_size, st.lifo_size, st.ring_size);
 	CHECK(st.arenas >= 3000 * 320 / 65536, "arenas %lu", st.arenas);
+	/* the params may change after populate: the pool keeps its copy */
+	prm.contig_block_size = 99;
+	prm.arena_size = 3;
+	{
+		struct rte_mempool_info info;
+
+		CHECK(rte_mempool_ops_get_info(mp, &info) == 0 &&
+		      info.contig_block_size == 4, "info after params changed");
+	}
 	CHECK_OK(check_pool_usable(mp, 3000));
 	rte_mempool_free(mp);
 
 	prm.arena_size = 12345;
+	prm.contig_block_size = 4;
 	mp = rte_mempool_create_empty("badprm", 100, 64, 0, 0, SOCKET_ID_ANY, 0);
 	CHECK(mp != NULL, "create");
 	CHECK(rte_mempool_set_ops_byname(mp, "nta", &prm) == 0, "ops");

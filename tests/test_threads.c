@@ -197,10 +197,11 @@ out:
 	return NULL;
 }
 
-NTA_TEST(registered_threads, "a thread that registers and leaves strands nothing", 1)
+static int
+registered_case(unsigned int cache)
 {
 	const unsigned int n = 3000;
-	struct rte_mempool *mp = tp_create("reg", n, 64, 0, 0, NULL);
+	struct rte_mempool *mp = tp_create(cache ? "reg_c" : "reg", n, 64, cache, 0, NULL);
 	void **objs = calloc(n, sizeof(void *));
 	void *held[200];
 	struct thr t = { mp, 0, held, 200, 0 };
@@ -220,10 +221,18 @@ NTA_TEST(registered_threads, "a thread that registers and leaves strands nothing
 		CHECK(tp_get_all(mp, objs, n, 50) == (int)n, "main gets the whole pool");
 		CHECK(tp_unique(objs, n) == 0, "dup");
 		rte_mempool_put_bulk(mp, objs, n);
+		rte_mempool_cache_flush(rte_mempool_default_cache(mp, rte_lcore_id()), mp);
 		CHECK(tp_audit_ok(mp) == 0, "audit");
 	}
 	rte_mempool_free(mp);
 	free(objs);
+	return 0;
+}
+
+NTA_TEST(registered_threads, "a thread that registers and leaves strands nothing (also its mempool cache)", 1)
+{
+	CHECK_OK(registered_case(0));
+	CHECK_OK(registered_case(32));
 	return 0;
 }
 

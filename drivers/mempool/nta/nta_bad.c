@@ -8,8 +8,6 @@
  * handler can do; the pool itself is left exactly as it was.
  */
 
-#include <rte_memory.h>
-
 #include "nta_private.h"
 
 RTE_LOG_REGISTER(nta_logtype, pmd.mempool.nta, NOTICE);
@@ -32,10 +30,9 @@ nta_bad_free(struct nta_pool *p, struct nta_counters *cnt, const void *obj,
 	     enum rte_mempool_nta_bad_kind kind)
 {
 	RTE_SET_USED(obj);
-	if (cnt == &p->any_cnt)
-		__atomic_fetch_add(&cnt->bad_frees[kind], 1, __ATOMIC_RELAXED);
-	else
-		nta_cnt_add(&cnt->bad_frees[kind], 1);
+	RTE_SET_USED(p);
+	/* atomic: the lock holder may count on behalf of another lcore */
+	__atomic_fetch_add(&cnt->bad_frees[kind], 1, __ATOMIC_RELAXED);
 }
 
 void
@@ -49,24 +46,38 @@ nta_bad_burst_log(const struct nta_pool *p, unsigned int lcore_id,
 		nta_bad_kind_str(kind));
 }
 
-/* A pointer outside our arenas: is it another mempool's object? Only
- * memory DPDK mapped is read, so a wild pointer cannot fault here.
+/* A pointer outside our arenas: is it inside another mempool's memory?
+ * Only the mempools' own chunk lists are read, never the pointer itself,
+ * so a stale pointer into freed (PROT_NONE) memory cannot fault here.
  */
+struct nta_classify_ctx {
+	const struct rte_mempool *self;
+	uintptr_t addr;
+	int found;
+};
+
+static void
+nta_classify_walk(struct rte_mempool *mp, void *arg)
+{
+	struct nta_classify_ctx *c = arg;
+	const struct rte_mempool_memhdr *m;
+
+	if (mp == c->self || c->found)
+		return;
+	STAILQ_FOREACH(m, &mp->mem_list, next)
+		if (c->addr - (uintptr_t)m->addr < m->len) {
+			c->found = 1;
+			return;
+		}
+}
+
 enum rte_mempool_nta_bad_kind
 nta_classify_foreign(const struct nta_pool *p, const void *obj)
 {
-	const struct rte_mempool_objhdr *hdr;
-	const struct rte_memseg *ms, *ms_hdr;
+	struct nta_classify_ctx c = { p->mp, (uintptr_t)obj, 0 };
 
-	if (obj == NULL || (uintptr_t)obj < sizeof(*hdr))
-		return RTE_MEMPOOL_NTA_BAD_FOREIGN;
-	hdr = RTE_PTR_SUB(obj, sizeof(*hdr));
-	ms = rte_mem_virt2memseg(obj, NULL);
-	ms_hdr = rte_mem_virt2memseg(hdr, NULL);
-	if (ms == NULL || ms_hdr == NULL)
-		return RTE_MEMPOOL_NTA_BAD_FOREIGN;
-	if (hdr->mp != NULL && hdr->mp != p->mp &&
-	    rte_mem_virt2memseg(hdr->mp, NULL) != NULL)
-		return RTE_MEMPOOL_NTA_BAD_OTHER_POOL;
-	return RTE_MEMPOOL_NTA_BAD_FOREIGN;
+	if (obj != NULL)
+		rte_mempool_walk(nta_classify_walk, &c);
+	return c.found ? RTE_MEMPOOL_NTA_BAD_OTHER_POOL :
+		RTE_MEMPOOL_NTA_BAD_FOREIGN;
 }

@@ -11,13 +11,22 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 
 #include "nta_private.h"
 
 void
 nta_lock(struct nta_pool *p)
 {
-	pthread_mutex_lock(&p->lock);
+	if (unlikely(pthread_mutex_lock(&p->lock) == EOWNERDEAD)) {
+		/* The holder died (a crashed secondary process). What it
+		 * was doing under the lock is lost with it, but the pool
+		 * stays usable; the audit tells whether anything was hurt.
+		 */
+		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
+			p->mp->name);
+		pthread_mutex_consistent(&p->lock);
+	}
 }
 
 void
@@ -85,6 +94,15 @@ nta_depot_take(struct nta_pool *p, void **dst, unsigned int min,
 	}
 	k = nta_depot_take_locked(p, dst, RTE_MIN((uint64_t)max,
 						   p->depot_count), new_state);
+	if (unlikely(k < min)) {
+		/* the count promised more than the arenas hold (a racing
+		 * double free can cause that): give back, take nothing
+		 */
+		NTA_LOG(ERR, "pool %s: depot count %" PRIu64 " but %u found",
+			p->mp->name, p->depot_count + k, k);
+		nta_depot_put_locked(p, dst, k, new_state, &p->any_cnt);
+		k = 0;
+	}
 	nta_unlock(p);
 	return k;
 }

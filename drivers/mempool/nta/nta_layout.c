@@ -105,6 +105,23 @@ nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay)
 	return 0;
 }
 
+/* The pool's geometry: the copy made at alloc once there is one (the
+ * caller's params need not outlive populate, and a secondary process
+ * cannot read them), else computed afresh.
+ */
+int
+nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay)
+{
+	const struct nta_pool *p = mp->pool_data;
+
+	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) && p != NULL &&
+	    p->magic == NTA_POOL_MAGIC) {
+		*lay = p->lay;
+		return 0;
+	}
+	return nta_layout_compute(mp, lay);
+}
+
 ssize_t
 nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 		  uint32_t pg_shift, size_t *min_chunk_size, size_t *align)
@@ -113,7 +130,7 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 	uint64_t per, mem;
 	int ret;
 
-	ret = nta_layout_compute(mp, &lay);
+	ret = nta_layout_of(mp, &lay);
 	if (ret < 0)
 		return ret;
 
@@ -143,6 +160,9 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 		*align = RTE_MIN(lay.arena_size,
 				 RTE_MAX((uint64_t)RTE_CACHE_LINE_SIZE,
 					 rte_align64pow2(mem)));
+		/* a grid that restarts at every page starts at a page */
+		if (lay.page_shift < lay.arena_shift)
+			*align = RTE_MAX(*align, (size_t)page);
 		/* memory aligned to less than an arena (a caller that
 		 * ignores our alignment) may lose one slot at each end
 		 */
@@ -448,12 +468,54 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		a->state[i] = NTA_ST_DEPOT;
 	}
 	a->depot_avail = nb;
-	p->depot_count += nb;
-	p->populated += nb;
+	/* relaxed stores: get_count reads these without the lock */
+	__atomic_store_n(&p->depot_count, p->depot_count + nb, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->populated, p->populated + nb, __ATOMIC_RELAXED);
 	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);
 	nta_flat_update(p, start >> p->lay.arena_shift, a);
 	nta_unlock(p);
 	return 0;
+}
+
+/* A populate that failed was undone by the library (objects taken back,
+ * memory freed): forget its arenas before populating again, so a stale
+ * pointer into that memory is refused rather than accepted.
+ */
+static int
+nta_pool_reset(struct nta_pool *p)
+{
+	unsigned int i;
+	uint64_t meta = sizeof(*p);
+	int ret;
+
+	NTA_LOG(INFO, "pool %s: populated again, forgetting %u arenas",
+		p->mp->name, p->nb_arenas);
+	nta_lock(p);
+	nta_meta_free_all(p);
+	p->nb_arenas = 0;
+	p->arenas_cap = 0;
+	p->depot_cursor = 0;
+	p->flat_off = 0;
+	__atomic_store_n(&p->depot_count, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->populated, 0, __ATOMIC_RELAXED);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct nta_lcore *lc = &p->lc[i];
+		void *junk[64];
+
+		if (lc->lifo == NULL)
+			continue;
+		while (nta_ring_pop(lc->ring, junk, RTE_DIM(junk)) != 0)
+			;
+		__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
+		lc->last = NULL;
+		meta += RTE_ALIGN_CEIL(2 * p->lay.lifo_size * sizeof(void *),
+				       RTE_CACHE_LINE_SIZE) +
+			nta_ring_memsize(p->lay.ring_size);
+	}
+	p->meta_bytes = meta;
+	ret = nta_dir_init(p, 16);
+	nta_unlock(p);
+	return ret;
 }
 
 int
@@ -467,6 +529,9 @@ nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	unsigned int placed = 0;
 
 	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+		return 0;
+	if (unlikely(mp->populated_size == 0 && p->populated != 0) &&
+	    nta_pool_reset(p) < 0)
 		return 0;
 	asz = p->lay.arena_size;
 	while (va < end && placed < max_objs) {

@@ -186,8 +186,14 @@ nta_walk_retire(struct rte_mempool *mp, void *arg)
 	struct nta_pool *p = nta_pool_of(mp);
 	unsigned int id = *(unsigned int *)arg;
 
-	if (p != NULL && id < RTE_MAX_LCORE)
-		nta_lcore_retire(p, id);
+	if (p == NULL || id >= RTE_MAX_LCORE)
+		return;
+	/* the library's per-lcore cache first: it runs on the leaving
+	 * thread, so these objects come back to its LIFO, then to the depot
+	 */
+	if (rte_mempool_default_cache(mp, id) != NULL)
+		rte_mempool_cache_flush(rte_mempool_default_cache(mp, id), mp);
+	nta_lcore_retire(p, id);
 }
 
 static void
@@ -197,13 +203,11 @@ nta_lcore_uninit(unsigned int lcore_id, void *arg)
 	rte_mempool_walk(nta_walk_retire, &lcore_id);
 }
 
-void
-nta_lcore_callbacks_once(void)
+/* Registered once per process at load time (no init callback, so it is
+ * safe before rte_eal_init and never runs under EAL's lcore lock).
+ */
+RTE_INIT(nta_lcore_callbacks)
 {
-	static int done; /* process-local: callbacks are per process */
-
-	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL) != 0)
-		return;
 	if (rte_lcore_callback_register("mempool_nta", NULL,
 					nta_lcore_uninit, NULL) == NULL)
 		NTA_LOG(WARNING, "cannot register lcore callback: objects held by a thread that unregisters stay in its lcore slot until the id is reused");

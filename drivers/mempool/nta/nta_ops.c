@@ -56,6 +56,8 @@ nta_alloc(struct rte_mempool *mp)
 	p->meta_bytes = sizeof(*p);
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	/* a process that dies holding it must not block the others */
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
 	pthread_mutex_init(&p->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	ret = nta_dir_init(p, (uint32_t)(((uint64_t)mp->size * lay.elt_total) /
@@ -67,7 +69,6 @@ nta_alloc(struct rte_mempool *mp)
 	}
 	p->magic = NTA_POOL_MAGIC;
 	mp->pool_data = p;
-	nta_lcore_callbacks_once();
 	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, lifo %u, ring %u",
 		mp->name, lay.arena_size, lay.elt_total, lay.lifo_size,
 		lay.ring_size);
@@ -444,7 +445,7 @@ nta_get_info(const struct rte_mempool *mp, struct rte_mempool_info *info)
 {
 	struct nta_layout lay;
 
-	if (nta_layout_compute(mp, &lay) < 0)
+	if (nta_layout_of(mp, &lay) < 0)
 		return -EINVAL;
 	info->contig_block_size = lay.contig;
 	return 0;

@@ -147,7 +147,7 @@ struct nta_flat {
 
 /* Multi-producer, single-consumer ring of freed objects. A slot holds NULL
  * when empty, so the consumer sees a half-done push as "not yet" and never
- * waits for a preempted producer.
+ * spins waiting for a preempted producer (see nta_ring.c).
  */
 struct nta_ring {
 	uint32_t mask;
@@ -212,6 +212,7 @@ struct nta_pool {
 
 /* nta_layout.c */
 int nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay);
+int nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay);
 ssize_t nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 			  uint32_t pg_shift, size_t *min_chunk_size,
 			  size_t *align);
@@ -238,7 +239,6 @@ void nta_reap_dead_rings_locked(struct nta_pool *p);
 
 /* nta_lcore.c */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
-void nta_lcore_callbacks_once(void);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
 void nta_drain_all(struct nta_pool *p, struct nta_lcore *lc, unsigned int id);
 unsigned int nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc,

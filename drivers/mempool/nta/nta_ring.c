@@ -6,8 +6,12 @@
  * Remote-free ring: many lcores push objects freed away from their home,
  * the home lcore alone pops them. Producers reserve slots with one CAS per
  * batch and fill them; a slot is published by storing a non-NULL pointer.
- * The consumer stops at the first NULL slot, so a producer preempted
- * between reserve and fill delays only its own objects, never the others.
+ * The consumer takes slots in order and stops at the first NULL one: a
+ * producer preempted between reserve and fill holds back its own objects
+ * and those queued behind them until it resumes, but nobody spins on it;
+ * the consumer returns what it has and the caller moves on (to the depot).
+ * A producer process that dies mid-push leaves that hole for good: the
+ * objects behind it stay counted as free but cannot be taken back.
  */
 
 #include "nta_private.h"

@@ -281,6 +281,11 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	if (id >= RTE_MAX_LCORE || p->lc[id].lifo == NULL)
 		return 0;
 	lc = &p->lc[id];
+	/* a new thread on a reused id: take the ring back from the lock
+	 * holders before consuming it
+	 */
+	if (!lc->live && nta_lcore_setup(p, id) < 0)
+		return -ENOMEM;
 	nta_drain_all(p, lc, id);
 	before = lc->len;
 	nta_lifo_spill(p, lc, 0);
