@@ -233,6 +233,24 @@ NTA_TEST(populate_variants, "anon memory, odd chunks, NO_IOVA_CONTIG, max_objs, 
 	CHECK_OK(check_pool_usable(mp, 5000));
 	rte_mempool_free(mp);
 
+	/* 8-byte aligned elements, no cache-line padding */
+	mp = tp_create("nocalign", 3001, 40, 0, RTE_MEMPOOL_F_NO_CACHE_ALIGN, NULL);
+	CHECK(mp != NULL, "create nocalign");
+	CHECK_OK(check_pool_usable(mp, 3001));
+	rte_mempool_free(mp);
+
+	/* zero-sized elements: just the header */
+	mp = tp_create("zero", 100, 0, 0, 0, NULL);
+	CHECK(mp != NULL, "create zero");
+	CHECK_OK(check_pool_usable(mp, 100));
+	rte_mempool_free(mp);
+
+	/* the biggest cache: flushes of 768 objects at once */
+	mp = tp_create("bigcache", 10000, 64, RTE_MEMPOOL_CACHE_MAX_SIZE, 0, NULL);
+	CHECK(mp != NULL, "create bigcache");
+	CHECK_OK(check_pool_usable(mp, 10000));
+	rte_mempool_free(mp);
+
 	/* one object */
 	mp = tp_create("one", 1, 64, 0, 0, NULL);
 	CHECK(mp != NULL, "create one");

@@ -297,10 +297,14 @@ nta_block_walk(struct nta_arena *a, uintptr_t addr)
 	return NULL;
 }
 
-/* Find the arena holding addr, or NULL. Never dereferences addr. */
+/* Find the arena holding the object at addr, or NULL. The search uses
+ * the element start (addr - header size), which always lies inside the
+ * arena, even for zero-sized objects. Never dereferences addr.
+ */
 static inline struct nta_arena *
-nta_dir_find(const struct nta_pool *p, uintptr_t addr)
+nta_dir_find(const struct nta_pool *p, uintptr_t obj)
 {
+	uintptr_t addr = obj - p->lay.hdr_size;
 	/* acquire: pairs with the release in nta_flat_publish(); the map
 	 * and the arenas it points to are complete before it is visible.
 	 */
@@ -395,7 +399,7 @@ nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
 {
 	const struct nta_arena *a = lc->last;
 
-	if (likely(a != NULL && nta_in_arena(a, addr)))
+	if (likely(a != NULL && nta_in_arena(a, addr - p->lay.hdr_size)))
 		return a;
 	a = nta_dir_find(p, addr);
 	if (a != NULL)

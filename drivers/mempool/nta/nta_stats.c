@@ -347,7 +347,10 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 	char buf[512];
 	size_t off = 0;
 	unsigned int i, shown = 0;
+	uint64_t free_now;
 
+	if (!rte_log_can_log(nta_logtype, RTE_LOG_INFO))
+		return;
 	if (last != 0 && now - last < rte_get_timer_hz())
 		return;
 	if (!__atomic_compare_exchange_n(&p->exhaust_log_tsc, &last, now, 0,
@@ -369,10 +372,17 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 				ring, lc->live ? "" : " (thread gone)");
 		shown++;
 	}
-	NTA_LOG(WARNING, "pool %s: dequeue of %u failed on lcore %d: %" PRIu64
-		" free (depot %" PRIu64 ";%s%s)",
+	free_now = nta_pool_count(p);
+	/* Fewer free objects than asked is plain exhaustion, and routine
+	 * when the mempool cache asks for a refill (it falls back to a
+	 * smaller request): informational. Enough free objects that this
+	 * lcore cannot reach is stranding: worth a warning.
+	 */
+	rte_log(free_now >= n ? RTE_LOG_WARNING : RTE_LOG_INFO, nta_logtype,
+		"NTA: pool %s: dequeue of %u failed on lcore %d: %" PRIu64
+		" free (depot %" PRIu64 ";%s)%s\n",
 		p->mp->name, n, lcore_id < RTE_MAX_LCORE ? (int)lcore_id : -1,
-		nta_pool_count(p),
-		__atomic_load_n(&p->depot_count, __ATOMIC_RELAXED),
-		shown ? buf : " no lcore holds any", shown ? "" : "");
+		free_now, __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED),
+		shown ? buf : " no lcore holds any",
+		free_now >= n ? ": objects stranded on other lcores" : "");
 }
