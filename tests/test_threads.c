@@ -87,6 +87,37 @@ NTA_TEST(remote_recovery, "objects freed on another lcore all come back", 2)
 	return 0;
 }
 
+NTA_TEST(remote_ring_overflow, "remote frees beyond the home ring's size go to the depot, nothing lost", 2)
+{
+	struct rte_mempool_nta_params prm = { .ring_size = 16, .lifo_size = 32 };
+	const unsigned int n = 3000;
+	struct rte_mempool *mp = tp_create("overflow", n, 64, 0, 0, &prm);
+	void **objs = calloc(n, sizeof(void *));
+	struct xfer x = { mp, objs, n, 0 };
+	struct rte_mempool_nta_lcore_stats ls, ws;
+	unsigned int w = tp_worker(), i;
+
+	CHECK(mp != NULL, "create");
+	CHECK(tp_run_on(w, get_n, &x) == 0 && x.ret == (int)n, "worker got %d", x.ret);
+	for (i = 0; i < n; i += 7)
+		rte_mempool_put_bulk(mp, objs + i, RTE_MIN(7u, n - i));
+	rte_mempool_nta_lcore_stats_get(mp, rte_lcore_id(), &ls);
+	rte_mempool_nta_lcore_stats_get(mp, w, &ws);
+	CHECK(ws.ring_pending <= 16, "ring holds at most its size: %lu", ws.ring_pending);
+	CHECK(ls.remote_sent + ls.depot_puts == n, "sent %lu + depot %lu", ls.remote_sent, ls.depot_puts);
+	CHECK(ls.depot_puts > 0, "overflow went to the depot");
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	/* the home lcore gets everything back, its ring included */
+	CHECK(tp_run_on(w, get_n, &x) == 0 && x.ret == (int)n, "worker again %d", x.ret);
+	CHECK(tp_unique(objs, n) == 0, "dup");
+	rte_mempool_put_bulk(mp, objs, n);
+	CHECK(rte_mempool_avail_count(mp) == n, "all back");
+	rte_mempool_free(mp);
+	free(objs);
+	return 0;
+}
+
 NTA_TEST(lcore_flush, "an lcore gives back what it holds on request", 2)
 {
 	const unsigned int n = 4000;
