@@ -21,6 +21,7 @@
 #define BENCH_MAX_HANDLERS 8
 #define BENCH_MAX_LIST 8
 #define BENCH_MAX_BULK 512
+#define BENCH_MAX_REPEAT 16
 #define BENCH_NOTE_LEN 128
 #define BENCH_BASELINE "ring_mp_mc"
 
@@ -37,6 +38,7 @@ struct bench_opts {
 	unsigned int cases;            /* bit (1u << enum bench_case) */
 	unsigned int duration_ms;      /* one measurement */
 	unsigned int warmup_ms;        /* untimed run before it */
+	unsigned int repeat;           /* timed runs; the median is kept */
 	char out_dir[PATH_MAX];
 	unsigned int nb_handlers;
 	char handlers[BENCH_MAX_HANDLERS][RTE_MEMPOOL_OPS_NAMESIZE];
@@ -67,7 +69,13 @@ enum bench_status {
 /* One handler's figure in one row. */
 struct bench_cell {
 	enum bench_status status;
-	double mops;              /* objects (one get + one put) per us */
+	double mops;              /* objects (one get + one put) per us,
+				   * median of the runs
+				   */
+	double mops_min;
+	double mops_max;
+	unsigned int reps;        /* runs */
+	double run_mops[BENCH_MAX_REPEAT];
 	uint64_t objs;
 	double secs;
 	uint64_t get_fails;
@@ -145,6 +153,8 @@ void bench_sync_wait(struct bench_sync *s);
 uint64_t bench_ms_to_cycles(unsigned int ms);
 void bench_cell_rate(struct bench_cell *c, const struct bench_tres *t,
 		     unsigned int nb);
+void bench_cell_merge(struct bench_cell *acc, const struct bench_cell *run);
+void bench_cell_finish(struct bench_cell *acc);
 void bench_cell_fail(struct bench_cell *c, const char *fmt, ...)
 	__rte_format_printf(2, 3);
 void bench_cell_na(struct bench_cell *c, const char *why);

@@ -131,9 +131,11 @@ panel_plot(FILE *f, const struct bench_opts *o, const struct panel *p)
 	for (h = 0; h < o->nb_handlers; h++) {
 		if (!(p->has_data & (1u << h)))
 			continue;
+		/* colour and point by handler, the same in every panel */
 		fprintf(f, "%s '%s' using %u:xtic(1) with linespoints lw 2 "
-			"pt %u title '%s'", n++ ? ", \\\n    " : "",
-			p->file, h + 2, 5 + 2 * (h % 4), o->handlers[h]);
+			"lc %u pt %u title '%s'", n++ ? ", \\\n    " : "",
+			p->file, h + 2, h + 1, 5 + 2 * (h % 4),
+			o->handlers[h]);
 	}
 	fputc('\n', f);
 }
@@ -161,8 +163,8 @@ script_write(const struct bench_opts *o, const struct panel *p,
 		"set logscale y\n"
 		"set ylabel 'million objects/s (log)'\n"
 		"set multiplot layout 2,2 title 'nta-bench: local get/put, "
-		"%u ms per point (missing point: n/a or FAILED)'\n",
-		o->duration_ms);
+		"median of %u x %u ms per point (missing point: n/a or FAILED)'\n",
+		o->repeat, o->duration_ms);
 	for (i = 0; i < nb; i++)
 		panel_plot(f, o, &p[i]);
 	fprintf(f, "unset multiplot\n");

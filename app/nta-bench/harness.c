@@ -9,7 +9,9 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -187,7 +189,7 @@ bench_ms_to_cycles(unsigned int ms)
 	return rte_get_timer_hz() * ms / 1000;
 }
 
-/* The rate of a run is the sum of its threads' own rates. */
+/* One run: its rate is the sum of its threads' own rates. */
 void
 bench_cell_rate(struct bench_cell *c, const struct bench_tres *t,
 		unsigned int nb)
@@ -209,6 +211,52 @@ bench_cell_rate(struct bench_cell *c, const struct bench_tres *t,
 	c->status = BENCH_ST_OK;
 	c->mops = rate / 1e6;
 	c->secs = secs;
+}
+
+/* Add one run to a figure; the first failure or n/a decides for good. */
+void
+bench_cell_merge(struct bench_cell *acc, const struct bench_cell *run)
+{
+	if (acc->status != BENCH_ST_OK)
+		return;
+	if (run->status != BENCH_ST_OK) {
+		acc->status = run->status;
+		memcpy(acc->note, run->note, sizeof(acc->note));
+		return;
+	}
+	if (acc->reps < BENCH_MAX_REPEAT)
+		acc->run_mops[acc->reps++] = run->mops;
+	acc->objs += run->objs;
+	acc->secs += run->secs;
+	acc->get_fails += run->get_fails;
+	if (acc->note[0] == '\0')
+		memcpy(acc->note, run->note, sizeof(acc->note));
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median run: one run disturbed by something else on the machine
+ * does not make the figure.
+ */
+void
+bench_cell_finish(struct bench_cell *acc)
+{
+	double r[BENCH_MAX_REPEAT];
+	unsigned int n = acc->reps;
+
+	if (acc->status != BENCH_ST_OK || n == 0)
+		return;
+	memcpy(r, acc->run_mops, n * sizeof(r[0]));
+	qsort(r, n, sizeof(r[0]), cmp_double);
+	acc->mops_min = r[0];
+	acc->mops_max = r[n - 1];
+	acc->mops = n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
 }
 
 void

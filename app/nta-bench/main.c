@@ -3,9 +3,9 @@
  */
 
 /*
- * nta-bench: runs each selected case on each handler, one measurement at a
- * time and each on a fresh pool, then prints the table and writes the
- * CSV, JSON and chart files.
+ * nta-bench: runs each selected case on each handler, one run at a time,
+ * each on a fresh pool, --repeat times with the handlers taking turns;
+ * then prints the table and writes the CSV, JSON and chart files.
  */
 
 #include <stdlib.h>
@@ -36,7 +36,8 @@ progress_print(struct progress *p, const struct bench_row *r,
 		++p->done, p->total, bench_case_name(r->kind), r->lcores,
 		r->threads, r->cache, r->bulk, ops);
 	if (c->status == BENCH_ST_OK)
-		fprintf(stderr, "%8.2f Mobj/s\n", c->mops);
+		fprintf(stderr, "%8.2f Mobj/s (%u runs, %.2f..%.2f)\n", c->mops,
+			c->reps, c->mops_min, c->mops_max);
 	else
 		fprintf(stderr, "%s %s\n", bench_status_name(c->status),
 			c->note);
@@ -61,40 +62,83 @@ measurements(const struct bench_opts *o)
 	return n * o->nb_handlers;
 }
 
-static struct bench_row *
-row_new(struct bench_results *res, enum bench_case kind, unsigned int lcores,
-	unsigned int threads, unsigned int cache, unsigned int bulk)
+/* One run of one handler on the shape of row r. */
+typedef void (case_fn_t)(const struct bench_opts *o, const char *ops,
+			 const struct bench_row *r, struct bench_cell *c);
+
+static void
+local_fn(const struct bench_opts *o, const char *ops,
+	 const struct bench_row *r, struct bench_cell *c)
+{
+	bench_local_run(o, ops, r->lcores, r->cache, r->bulk, c);
+}
+
+static void
+pipeline_fn(const struct bench_opts *o, const char *ops,
+	    const struct bench_row *r, struct bench_cell *c)
+{
+	bench_pipeline_run(o, ops, r->cache, c);
+}
+
+static void
+mbuf_fn(const struct bench_opts *o, const char *ops,
+	const struct bench_row *r, struct bench_cell *c)
+{
+	bench_mbuf_run(o, ops, r->lcores, r->cache, c);
+}
+
+static void
+unreg_fn(const struct bench_opts *o, const char *ops,
+	 const struct bench_row *r __rte_unused, struct bench_cell *c)
+{
+	bench_unreg_run(o, ops, c);
+}
+
+/*
+ * Measure one row. The handlers take turns run after run, so a slow
+ * spell of the machine (another process, a frequency change) lands on
+ * all of them alike rather than on whichever handler was running.
+ */
+static void
+row_run(const struct bench_opts *o, struct bench_results *res,
+	struct progress *p, case_fn_t *fn, enum bench_case kind,
+	unsigned int lcores, unsigned int threads, unsigned int cache,
+	unsigned int bulk)
 {
 	struct bench_row *r = bench_row_add(res, kind, lcores, threads, cache,
 					    bulk);
+	struct bench_cell one;
+	unsigned int k, h;
 
 	if (r == NULL)
 		rte_exit(EXIT_FAILURE, "out of memory\n");
-	return r;
+	for (k = 0; k < o->repeat; k++)
+		for (h = 0; h < o->nb_handlers; h++) {
+			/* a failure or n/a does not change on a rerun */
+			if (r->cell[h].status != BENCH_ST_OK)
+				continue;
+			memset(&one, 0, sizeof(one));
+			fn(o, o->handlers[h], r, &one);
+			bench_cell_merge(&r->cell[h], &one);
+		}
+	for (h = 0; h < o->nb_handlers; h++) {
+		bench_cell_finish(&r->cell[h]);
+		progress_print(p, r, o->handlers[h], &r->cell[h]);
+	}
 }
 
 static void
 run_local(const struct bench_opts *o, struct bench_results *res,
 	  struct progress *p)
 {
-	unsigned int l, c, b, h;
+	unsigned int l, c, b;
 
 	for (l = 0; l < o->nb_lcore_counts; l++)
 		for (c = 0; c < o->nb_caches; c++)
-			for (b = 0; b < o->nb_bulks; b++) {
-				unsigned int lc = o->lcore_counts[l];
-				struct bench_row *r = row_new(res,
-					BENCH_CASE_LOCAL, lc, lc,
+			for (b = 0; b < o->nb_bulks; b++)
+				row_run(o, res, p, local_fn, BENCH_CASE_LOCAL,
+					o->lcore_counts[l], o->lcore_counts[l],
 					o->caches[c], o->bulks[b]);
-
-				for (h = 0; h < o->nb_handlers; h++) {
-					bench_local_run(o, o->handlers[h], lc,
-							r->cache, r->bulk,
-							&r->cell[h]);
-					progress_print(p, r, o->handlers[h],
-						       &r->cell[h]);
-				}
-			}
 }
 
 static void
@@ -102,7 +146,7 @@ run_pipeline(const struct bench_opts *o, struct bench_results *res,
 	     struct progress *p)
 {
 	static const unsigned int caches[] = { 0, 256 };
-	unsigned int c, h;
+	unsigned int c;
 
 	if (rte_lcore_count() < 2) {
 		snprintf(res->skipped[BENCH_CASE_PIPELINE], BENCH_NOTE_LEN,
@@ -111,16 +155,9 @@ run_pipeline(const struct bench_opts *o, struct bench_results *res,
 			res->skipped[BENCH_CASE_PIPELINE]);
 		return;
 	}
-	for (c = 0; c < RTE_DIM(caches); c++) {
-		struct bench_row *r = row_new(res, BENCH_CASE_PIPELINE, 2, 2,
-					      caches[c], o->burst);
-
-		for (h = 0; h < o->nb_handlers; h++) {
-			bench_pipeline_run(o, o->handlers[h], r->cache,
-					   &r->cell[h]);
-			progress_print(p, r, o->handlers[h], &r->cell[h]);
-		}
-	}
+	for (c = 0; c < RTE_DIM(caches); c++)
+		row_run(o, res, p, pipeline_fn, BENCH_CASE_PIPELINE, 2, 2,
+			caches[c], o->burst);
 }
 
 static void
@@ -128,35 +165,21 @@ run_mbuf(const struct bench_opts *o, struct bench_results *res,
 	 struct progress *p)
 {
 	static const unsigned int caches[] = { 0, 256 };
-	unsigned int l, c, h;
+	unsigned int l, c;
 
 	for (l = 0; l < o->nb_lcore_counts; l++)
-		for (c = 0; c < RTE_DIM(caches); c++) {
-			unsigned int lc = o->lcore_counts[l];
-			struct bench_row *r = row_new(res, BENCH_CASE_MBUF, lc,
-						      lc, caches[c], o->burst);
-
-			for (h = 0; h < o->nb_handlers; h++) {
-				bench_mbuf_run(o, o->handlers[h], lc, r->cache,
-					       &r->cell[h]);
-				progress_print(p, r, o->handlers[h],
-					       &r->cell[h]);
-			}
-		}
+		for (c = 0; c < RTE_DIM(caches); c++)
+			row_run(o, res, p, mbuf_fn, BENCH_CASE_MBUF,
+				o->lcore_counts[l], o->lcore_counts[l],
+				caches[c], o->burst);
 }
 
 static void
 run_unreg(const struct bench_opts *o, struct bench_results *res,
 	  struct progress *p)
 {
-	struct bench_row *r = row_new(res, BENCH_CASE_UNREG, 0,
-				      o->unreg_threads, 0, 1);
-	unsigned int h;
-
-	for (h = 0; h < o->nb_handlers; h++) {
-		bench_unreg_run(o, o->handlers[h], &r->cell[h]);
-		progress_print(p, r, o->handlers[h], &r->cell[h]);
-	}
+	row_run(o, res, p, unreg_fn, BENCH_CASE_UNREG, 0, o->unreg_threads,
+		0, 1);
 }
 
 static void

@@ -42,7 +42,9 @@ usage(const char *prog)
 	       "  --cases=LIST        local,pipeline,mbuf,unreg,create (default all)\n"
 	       "  --handlers=LIST     mempool ops to compare (default nta,ring_mp_mc,\n"
 	       "                      ring_sp_sc,stack,lf_stack,bucket)\n"
-	       "  --duration-ms=N     length of one measurement (default 200)\n"
+	       "  --duration-ms=N     length of one timed run (default 100)\n"
+	       "  --repeat=N          runs per figure, the handlers taking turns;\n"
+	       "                      the median is kept (default 3)\n"
 	       "  --warmup-ms=N       untimed run before each one (default 20)\n"
 	       "  --out=DIR           CSV, JSON and chart go there (default ./bench-out)\n"
 	       "  --caches=LIST       cache sizes (default 0,32,256,512)\n"
@@ -67,7 +69,8 @@ opts_defaults(struct bench_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->cases = (1u << BENCH_CASE_MAX) - 1;
-	o->duration_ms = 200;
+	o->duration_ms = 100;
+	o->repeat = 3;
 	o->warmup_ms = 20;
 	rte_strscpy(o->out_dir, "./bench-out", sizeof(o->out_dir));
 	o->nb_handlers = RTE_DIM(default_handlers);
@@ -214,6 +217,7 @@ enum {
 	OPT_CASES = 256,
 	OPT_DURATION,
 	OPT_WARMUP,
+	OPT_REPEAT,
 	OPT_OUT,
 	OPT_HANDLERS,
 	OPT_CACHES,
@@ -235,6 +239,7 @@ static const struct option long_opts[] = {
 	{ "cases", required_argument, NULL, OPT_CASES },
 	{ "duration-ms", required_argument, NULL, OPT_DURATION },
 	{ "warmup-ms", required_argument, NULL, OPT_WARMUP },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "handlers", required_argument, NULL, OPT_HANDLERS },
 	{ "caches", required_argument, NULL, OPT_CACHES },
@@ -253,10 +258,21 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *
+opt_name(int opt)
+{
+	const struct option *l;
+
+	for (l = long_opts; l->name != NULL; l++)
+		if (l->val == opt)
+			return l->name;
+	return "?";
+}
+
 /* Apply one option; explicit values win over --quick, whatever the order. */
 static int
 opt_apply(struct bench_opts *o, int opt, const char *arg, int *dur_set,
-	  int *reps_set)
+	  int *reps_set, int *rep_set)
 {
 	switch (opt) {
 	case OPT_CASES:
@@ -266,6 +282,9 @@ opt_apply(struct bench_opts *o, int opt, const char *arg, int *dur_set,
 		return parse_uint(arg, 1, 600000, &o->duration_ms);
 	case OPT_WARMUP:
 		return parse_uint(arg, 0, 60000, &o->warmup_ms);
+	case OPT_REPEAT:
+		*rep_set = 1;
+		return parse_uint(arg, 1, BENCH_MAX_REPEAT, &o->repeat);
 	case OPT_OUT:
 		return rte_strscpy(o->out_dir, arg, sizeof(o->out_dir)) < 0 ?
 			-EINVAL : 0;
@@ -309,7 +328,7 @@ opt_apply(struct bench_opts *o, int opt, const char *arg, int *dur_set,
 int
 bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 {
-	int opt, dur_set = 0, reps_set = 0;
+	int opt, dur_set = 0, reps_set = 0, rep_set = 0;
 
 	opts_defaults(o);
 	optind = 1;
@@ -318,11 +337,11 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 			usage(argv[0]);
 			return 1;
 		}
-		if (opt_apply(o, opt, optarg, &dur_set, &reps_set) < 0) {
+		if (opt_apply(o, opt, optarg, &dur_set, &reps_set,
+			      &rep_set) < 0) {
 			if (opt != '?')
 				fprintf(stderr, "bad value for --%s: %s\n",
-					long_opts[opt - OPT_CASES].name,
-					optarg);
+					opt_name(opt), optarg);
 			usage(argv[0]);
 			return -EINVAL;
 		}
@@ -338,6 +357,8 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 			o->duration_ms = 10;
 		if (!reps_set)
 			o->create_reps = 1;
+		if (!rep_set)
+			o->repeat = 1;
 		o->warmup_ms = RTE_MIN(o->warmup_ms, 2u);
 	}
 	if (o->ring_size < o->burst) {

@@ -76,7 +76,7 @@ csv_rates(FILE *f, const struct bench_opts *o, const struct bench_results *res)
 	unsigned int i, h;
 
 	fprintf(f, "case,lcores,threads,cache,bulk,handler,status,mops,ratio,"
-		"objects,seconds,get_failures,note\n");
+		"mops_min,mops_max,runs,objects,seconds,get_failures,note\n");
 	for (i = 0; i < res->nb_rows; i++) {
 		const struct bench_row *r = &res->rows[i];
 
@@ -93,6 +93,11 @@ csv_rates(FILE *f, const struct bench_opts *o, const struct bench_results *res)
 				fputc(',', f);
 			if (!isnan(ratio))
 				fprintf(f, "%.4f", ratio);
+			if (c->status == BENCH_ST_OK)
+				fprintf(f, ",%.4f,%.4f,%u", c->mops_min,
+					c->mops_max, c->reps);
+			else
+				fprintf(f, ",,,");
 			fprintf(f, ",%" PRIu64 ",%.4f,%" PRIu64 ",", c->objs,
 				c->secs, c->get_fails);
 			csv_str(f, c->note);
@@ -192,10 +197,12 @@ json_config(FILE *f, const struct bench_opts *o)
 	fprintf(f, "  \"dpdk\": ");
 	json_str(f, rte_version());
 	fprintf(f, ",\n  \"config\": {\"lcores\": %u, \"duration_ms\": %u, "
-		"\"warmup_ms\": %u, \"pool_size\": %u, \"elt_size\": %u, "
+		"\"warmup_ms\": %u, \"repeat\": %u, \"pool_size\": %u, "
+		"\"elt_size\": %u, "
 		"\"burst\": %u, \"ring_size\": %u, \"unreg_threads\": %u, "
 		"\"baseline\": \"%s\", \"handlers\": [",
-		rte_lcore_count(), o->duration_ms, o->warmup_ms, o->pool_size,
+		rte_lcore_count(), o->duration_ms, o->warmup_ms, o->repeat,
+		o->pool_size,
 		o->elt_size, o->burst, o->ring_size, o->unreg_threads,
 		BENCH_BASELINE);
 	for (h = 0; h < o->nb_handlers; h++) {
@@ -230,6 +237,11 @@ json_rates(FILE *f, const struct bench_opts *o,
 			json_num(f, c->status == BENCH_ST_OK ? c->mops : NAN);
 			fprintf(f, ", \"ratio\": ");
 			json_num(f, bench_ratio(o, r, h));
+			fprintf(f, ", \"mops_min\": ");
+			json_num(f, c->status == BENCH_ST_OK ? c->mops_min : NAN);
+			fprintf(f, ", \"mops_max\": ");
+			json_num(f, c->status == BENCH_ST_OK ? c->mops_max : NAN);
+			fprintf(f, ", \"runs\": %u", c->reps);
 			fprintf(f, ", \"objects\": %" PRIu64 ", \"seconds\": %.4f, "
 				"\"get_failures\": %" PRIu64 ", \"note\": ",
 				c->objs, c->secs, c->get_fails);
@@ -263,9 +275,15 @@ json_create(FILE *f, const struct bench_opts *o,
 		fprintf(f, ", \"object_bytes\": %" PRIu64 ", \"chunk_bytes\": %"
 			PRIu64 ", \"handler_bytes\": ", c->obj_bytes,
 			c->chunk_bytes);
-		json_num(f, c->meta_known ? (double)c->meta_bytes : NAN);
+		if (c->meta_known)
+			fprintf(f, "%" PRId64, c->meta_bytes);
+		else
+			fputs("null", f);
 		fprintf(f, ", \"nta_metadata_bytes\": ");
-		json_num(f, c->nta_known ? (double)c->nta_meta_bytes : NAN);
+		if (c->nta_known)
+			fprintf(f, "%" PRIu64, c->nta_meta_bytes);
+		else
+			fputs("null", f);
 		fprintf(f, ", \"note\": ");
 		json_str(f, c->note);
 		fputc('}', f);

@@ -80,6 +80,9 @@ bench_status_name(enum bench_status s)
 	}
 }
 
+/* Collapsed rates (unregistered threads) need more digits, and their
+ * ratios fewer, to stay in the column.
+ */
 static void
 cell_print(FILE *f, const struct bench_opts *o, const struct bench_row *r,
 	   unsigned int h)
@@ -87,12 +90,19 @@ cell_print(FILE *f, const struct bench_opts *o, const struct bench_row *r,
 	const struct bench_cell *c = &r->cell[h];
 	double ratio = bench_ratio(o, r, h);
 
-	if (c->status != BENCH_ST_OK)
+	if (c->status != BENCH_ST_OK) {
 		fprintf(f, " %*s", CELL_W, bench_status_name(c->status));
-	else if (isnan(ratio))
-		fprintf(f, " %8.2f %7s", c->mops, "-");
+		return;
+	}
+	fprintf(f, c->mops >= 0.1 ? " %8.2f" : " %8.4f", c->mops);
+	if (isnan(ratio))
+		fprintf(f, " %7s", "-");
+	else if (ratio < 100)
+		fprintf(f, " %6.2fx", ratio);
+	else if (ratio < 1e6)
+		fprintf(f, " %6.0fx", ratio);
 	else
-		fprintf(f, " %8.2f %6.2fx", c->mops, ratio);
+		fprintf(f, " %7s", ">=1e6x");
 }
 
 static void
@@ -202,10 +212,13 @@ void
 bench_table_print(FILE *f, const struct bench_opts *o,
 		  const struct bench_results *res)
 {
-	fprintf(f, "\nnta-bench: %u lcores, %u ms per measurement (+%u ms warm-up), "
-		"pools of >= %u objects of %u B; Mobj/s = million get+put pairs per second, "
-		"ratio to %s\n\n", rte_lcore_count(), o->duration_ms,
-		o->warmup_ms, o->pool_size, o->elt_size, BENCH_BASELINE);
+	fprintf(f, "\nnta-bench: %u EAL lcores; each figure the median of %u run(s) "
+		"(handlers taking turns) of %u ms after %u ms warm-up, each on a fresh "
+		"pool of >= %u objects of %u B\n"
+		"Mobj/s: million objects got and put back per second; ratio: to %s "
+		"in the same row\n\n", rte_lcore_count(), o->repeat,
+		o->duration_ms, o->warmup_ms, o->pool_size, o->elt_size,
+		BENCH_BASELINE);
 	if (res->nb_rows != 0)
 		rates_print(f, o, res);
 	if (res->have_create)

@@ -102,13 +102,18 @@ static inline void
 nta_lifo_pop(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 	     unsigned int n, uint8_t used)
 {
+	/* locals: the state byte stores are char stores, which may alias
+	 * anything, so fields read through lc would be reloaded every time
+	 */
+	void ** const lifo = lc->lifo;
+	uint8_t ** const lst = lc->lst;
 	unsigned int i, len = lc->len;
 
 	RTE_SET_USED(p);
 	for (i = 0; i < n; i++) {
 		--len;
-		__atomic_store_n(lc->lst[len], used, __ATOMIC_RELAXED);
-		objs[i] = lc->lifo[len];
+		__atomic_store_n(lst[len], used, __ATOMIC_RELAXED);
+		objs[i] = lifo[len];
 	}
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
 	nta_cnt_add(&lc->cnt.local_hits, n);
@@ -361,14 +366,103 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 	return 0;
 }
 
+/* The arena last used by the enqueue loop, in registers. */
+struct nta_hot_arena {
+	const struct nta_arena *a;
+	uintptr_t lo;      /* element start of the arena's range */
+	uintptr_t len;
+	uintptr_t first;
+	uint32_t nb;
+	uint8_t *state;
+};
+
+static inline void
+nta_hot_set(struct nta_hot_arena *h, const struct nta_arena *a)
+{
+	h->a = a;
+	h->lo = a->start;
+	h->len = a->end - a->start;
+	h->first = a->first;
+	h->nb = a->nb;
+	h->state = (uint8_t *)(uintptr_t)a->state;
+}
+
+/* The local-free loop: everything it needs is in locals, because the
+ * state byte stores are char stores that may alias any field.
+ */
+static inline unsigned int
+nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
+		  void * const *objs, unsigned int n, uint8_t mine,
+		  struct nta_remote_batch *b)
+{
+	const uint64_t mul = p->lay.div_mul;
+	const uint32_t sh = p->lay.div_shift, esz = p->lay.elt_total;
+	const uintptr_t hdr = p->lay.hdr_size;
+	const int flat_grid = p->lay.page_shift == p->lay.arena_shift;
+	const uint32_t cap = lc->cap;
+	void **lifo = lc->lifo;
+	uint8_t **lst = lc->lst;
+	unsigned int i, len = lc->len, local = 0;
+	struct nta_hot_arena h = { NULL, 0, 0, 0, 0, NULL };
+
+	if (lc->last != NULL)
+		nta_hot_set(&h, lc->last);
+	for (i = 0; i < n; i++) {
+		void *o = objs[i];
+		uintptr_t rel;
+		uint64_t s;
+		uint8_t *st;
+
+		if (unlikely((uintptr_t)o - hdr - h.lo >= h.len)) {
+			const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
+
+			if (a == NULL)
+				goto other;
+			nta_hot_set(&h, a);
+			lc->last = a;
+		}
+		if (likely(flat_grid)) {
+			rel = (uintptr_t)o - h.first;
+			s = (rel * mul) >> sh;
+			if (unlikely(s * esz != rel || s >= h.nb))
+				goto other;
+		} else {
+			int64_t idx = nta_arena_slot(p, h.a, (uintptr_t)o);
+
+			if (idx < 0)
+				goto other;
+			s = (uint64_t)idx;
+		}
+		st = h.state + s;
+		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
+			goto other;
+		if (unlikely(len == cap)) {
+			lc->len = len;
+			nta_lifo_spill(p, lc, cap / 2);
+			len = lc->len;
+		}
+		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
+		lst[len] = st;
+		lifo[len++] = o;
+		local++;
+		continue;
+other:
+		lc->len = len;
+		nta_free_other(p, &lc->cnt, b, o,
+			       nta_dir_find(p, (uintptr_t)o));
+		len = lc->len;
+	}
+	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	return local;
+}
+
 static int
 nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 {
 	struct nta_pool *p = mp->pool_data;
-	unsigned int id = rte_lcore_id(), i, local = 0, len;
+	unsigned int id = rte_lcore_id(), local;
 	struct nta_remote_batch b;
 	struct nta_lcore *lc;
-	uint8_t mine;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_any(p, objs, n, id);
@@ -376,31 +470,9 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	if (unlikely(lc->lifo == NULL) && nta_lcore_setup(p, id) < 0)
 		return nta_enqueue_any(p, objs, n, id);
 
-	mine = nta_used_state(id);
 	b.n = 0;
 	b.nb_bad = 0;
-	len = lc->len;
-	for (i = 0; i < n; i++) {
-		void *o = objs[i];
-		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
-		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
-
-		if (likely(idx >= 0 &&
-			   nta_state_load(a, (uint32_t)idx) == mine)) {
-			if (unlikely(len == lc->cap)) {
-				lc->len = len;
-				nta_lifo_spill(p, lc, lc->cap / 2);
-				len = lc->len;
-			}
-			nta_state_store(a, (uint32_t)idx, NTA_ST_LOCAL);
-			lc->lst[len] = (uint8_t *)(uintptr_t)&a->state[idx];
-			lc->lifo[len++] = o;
-			local++;
-		} else {
-			nta_free_other(p, &lc->cnt, &b, o, a);
-		}
-	}
-	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
 	if (unlikely(b.n != 0))
 		nta_batch_flush(p, &lc->cnt, &b);
 	nta_cnt_add(&lc->cnt.local_frees, local);
