@@ -326,12 +326,12 @@ nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
 static void
 nta_free_other(struct nta_pool *p, struct nta_counters *cnt,
 	       struct nta_remote_batch *b, void *obj,
-	       const struct nta_arena *a)
+	       const struct nta_arena *a, int64_t idx)
 {
-	int64_t idx;
 	uint8_t st;
 
-	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
+	if (idx < 0 && a != NULL)
+		idx = nta_arena_slot(p, a, (uintptr_t)obj);
 	if (unlikely(idx < 0)) {
 		nta_classify_bad(p, cnt, b, obj, a);
 		return;
@@ -359,7 +359,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 	b.nb_bad = 0;
 	for (i = 0; i < n; i++)
 		nta_free_other(p, &p->any_cnt, &b, objs[i],
-			       nta_dir_find(p, (uintptr_t)objs[i]));
+			       nta_dir_find(p, (uintptr_t)objs[i]), -1);
 	nta_batch_flush(p, &p->any_cnt, &b);
 	if (unlikely(b.nb_bad != 0))
 		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
@@ -434,8 +434,13 @@ nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
 			s = (uint64_t)idx;
 		}
 		st = h.state + s;
-		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
-			goto other;
+		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine)) {
+			/* not ours to keep: a remote free (or a bad one) */
+			lc->len = len;
+			nta_free_other(p, &lc->cnt, b, o, h.a, (int64_t)s);
+			len = lc->len;
+			continue;
+		}
 		if (unlikely(len == cap)) {
 			lc->len = len;
 			nta_lifo_spill(p, lc, cap / 2);
@@ -449,7 +454,7 @@ nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
 other:
 		lc->len = len;
 		nta_free_other(p, &lc->cnt, b, o,
-			       nta_dir_find(p, (uintptr_t)o));
+			       nta_dir_find(p, (uintptr_t)o), -1);
 		len = lc->len;
 	}
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
