@@ -35,24 +35,30 @@ nta_unlock(struct nta_pool *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Take up to max DEPOT objects from arena a; returns how many. */
+/* Take up to max DEPOT objects from arena a, 64 slots per map word,
+ * from where the last take stopped; returns how many.
+ */
 static unsigned int
 nta_arena_take(struct nta_pool *p, struct nta_arena *a, void **dst,
 	       unsigned int max, uint8_t new_state)
 {
-	uint32_t i = a->cursor, seen, k = 0;
+	uint32_t words = (a->nb + 63) / 64, w = a->cursor, seen, k = 0;
 
-	for (seen = 0; seen < a->nb && k < max && a->depot_avail > 0; seen++) {
-		if (i >= a->nb)
-			i = 0;
-		if (nta_state_load(a, i) == NTA_ST_DEPOT) {
+	for (seen = 0; seen <= words && k < max && a->depot_avail > 0; seen++) {
+		if (w >= words)
+			w = 0;
+		while (a->dmap[w] != 0 && k < max) {
+			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(a->dmap[w]);
+
+			nta_dmap_clear(a, i);
 			nta_state_store(a, i, new_state);
 			dst[k++] = nta_slot_obj(p, a, i);
 			a->depot_avail--;
 		}
-		i++;
+		if (k < max)
+			w++;
 	}
-	a->cursor = i;
+	a->cursor = w;
 	return k;
 }
 
@@ -126,6 +132,7 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n,
 				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 			continue;
 		}
+		nta_dmap_set(a, (uint32_t)idx);
 		a->depot_avail++;
 		k++;
 	}
@@ -182,8 +189,10 @@ nta_blocks_scan(struct nta_pool *p, void **first, unsigned int n,
 			if (!nta_block_free(p, a, i, b))
 				continue;
 			if (take) {
-				for (j = 0; j < b; j++)
+				for (j = 0; j < b; j++) {
 					nta_state_store(a, i + j, new_state);
+					nta_dmap_clear(a, i + j);
+				}
 				a->depot_avail -= b;
 				first[k] = nta_slot_obj(p, a, i);
 			}

@@ -396,9 +396,13 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 {
 	struct nta_arena *a;
 
-	a = nta_meta_alloc(p, sizeof(*a) + nb);
+	size_t map_off = RTE_ALIGN_CEIL(sizeof(*a) + nb, sizeof(uint64_t));
+
+	/* header, state bytes, then the depot bit map */
+	a = nta_meta_alloc(p, map_off + (nb + 63) / 64 * sizeof(uint64_t));
 	if (a == NULL)
 		return NULL;
+	a->dmap = RTE_PTR_ADD(a, map_off);
 	a->magic = NTA_ARENA_MAGIC;
 	a->nb = nb;
 	a->start = start;
@@ -466,6 +470,7 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		       iova == RTE_BAD_IOVA ? RTE_BAD_IOVA :
 		       iova + (obj - vbase));
 		a->state[i] = NTA_ST_DEPOT;
+		nta_dmap_set(a, i);
 	}
 	a->depot_avail = nb;
 	/* relaxed stores: get_count reads these without the lock */

@@ -118,7 +118,8 @@ struct nta_arena {
 	struct nta_arena *next_in_block;
 	uint32_t index;        /* in the pool's arena table */
 	uint32_t depot_avail;  /* DEPOT objects; under the depot lock */
-	uint32_t cursor;       /* next slot to scan; under the depot lock */
+	uint32_t cursor;       /* next depot map word to scan; under the lock */
+	uint64_t *dmap;        /* bit per slot: in the depot; under the lock */
 	uint8_t state[];
 };
 
@@ -274,6 +275,18 @@ struct nta_pool *nta_pool_of(const struct rte_mempool *mp);
 uint64_t nta_pool_count(const struct nta_pool *p);
 
 /* ---- small inline helpers shared by the fast path ---- */
+
+static inline void
+nta_dmap_set(struct nta_arena *a, uint32_t i)
+{
+	a->dmap[i >> 6] |= 1ull << (i & 63);
+}
+
+static inline void
+nta_dmap_clear(struct nta_arena *a, uint32_t i)
+{
+	a->dmap[i >> 6] &= ~(1ull << (i & 63));
+}
 
 static inline void
 nta_cnt_add(uint64_t *c, uint64_t v)

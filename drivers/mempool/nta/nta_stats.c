@@ -201,6 +201,9 @@ nta_audit_states(struct nta_audit_ctx *c)
 			uint8_t seen = c->seen[c->base[ai] + i];
 
 			c->r->objects++;
+			if ((st == NTA_ST_DEPOT) !=
+			    !!(a->dmap[i >> 6] & (1ull << (i & 63))))
+				c->r->mismatches++; /* map and state disagree */
 			if (st == NTA_ST_DEPOT) {
 				arena_depot++;
 				if (seen != 0)
