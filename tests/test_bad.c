@@ -76,7 +76,8 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_put(mp, o);
 	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 2, "second double free");
 
-	rte_mempool_ops_enqueue_bulk(mp, (void **)&stackvar, 1);
+	x = &stackvar[1];
+	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
 	rte_mempool_ops_enqueue_bulk(mp, &heap, 1);
 	x = NULL;
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);

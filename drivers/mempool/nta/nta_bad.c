@@ -62,10 +62,13 @@ nta_classify_walk(struct rte_mempool *mp, void *arg)
 	struct nta_classify_ctx *c = arg;
 	const struct rte_mempool_memhdr *m;
 
+	uintptr_t elt = c->addr - mp->header_size;
+
 	if (mp == c->self || c->found)
 		return;
+	/* the element start is inside a chunk even for zero-sized objects */
 	STAILQ_FOREACH(m, &mp->mem_list, next)
-		if (c->addr - (uintptr_t)m->addr < m->len) {
+		if (elt - (uintptr_t)m->addr < m->len) {
 			c->found = 1;
 			return;
 		}

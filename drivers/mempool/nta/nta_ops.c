@@ -311,7 +311,12 @@ nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
 {
 	enum rte_mempool_nta_bad_kind kind;
 
-	if (a == NULL)
+	/* a was found from the element start; the pointer itself may lie
+	 * elsewhere (in front of an arena's first object, or past its end)
+	 */
+	if (a == NULL || !nta_in_arena(a, (uintptr_t)obj))
+		a = nta_dir_find(p, (uintptr_t)obj + p->lay.hdr_size);
+	if (a == NULL || !nta_in_arena(a, (uintptr_t)obj))
 		kind = nta_classify_foreign(p, obj);
 	else if (nta_arena_slot(p, a, (uintptr_t)obj) < 0)
 		kind = RTE_MEMPOOL_NTA_BAD_INTERIOR;
