@@ -47,7 +47,9 @@ nta_hugepages() {
 			mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
 	fi
 	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	if [ "${free:-0}" -ge 256 ] && grep -q hugetlbfs /proc/mounts; then
+	# NTA_FORCE_NOHUGE=1 tries the fallback on a machine that has hugepages
+	if [ "${NTA_FORCE_NOHUGE:-0}" != 1 ] && [ "${free:-0}" -ge 256 ] &&
+	   grep -q hugetlbfs /proc/mounts; then
 		NTA_HUGE=1
 	else
 		nta_log "no usable hugepages: falling back to --no-huge"
