@@ -102,10 +102,11 @@ for mode in "${modes[@]}"; do
 		want "$mode/$tc" && run_case "$mode" "$tc"
 	done
 	# DPDK's own suites on nta pools: the mempool/mbuf ones in every mode,
-	# a selection of other mbuf users once
+	# a selection of other mbuf users once (link_bonding_autotest passes
+	# too, but its TLB cases depend on timing and fail on a loaded machine)
 	autotests="mempool_autotest mbuf_autotest"
 	[ "$mode" = "${modes[0]}" ] &&
-		autotests="$autotests reorder_autotest distributor_autotest ipfrag_autotest link_bonding_autotest pdump_autotest"
+		autotests="$autotests reorder_autotest distributor_autotest ipfrag_autotest pdump_autotest"
 	for t in $autotests; do
 		want "$mode/dpdk-test:$t" && run_autotest "$mode" "$t"
 	done

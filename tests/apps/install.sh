@@ -26,7 +26,7 @@ trap restore EXIT
 
 fails=0
 run_stock() { # LOG -> prints "<Mpps> <nombuf> <ops>" of testpmd WITHOUT -d
-	timeout -s INT 4 dpdk-testpmd -l 0-1 --no-pci --file-prefix="nta_inst_$$" \
+	timeout -s INT "$([ "$NTA_HUGE" = 1 ] && echo 4 || echo 9)" dpdk-testpmd -l 0-1 --no-pci --file-prefix="nta_inst_$$" \
 		--log-level=lib.eal:error $(nta_mem_args) --vdev net_null0 --vdev net_null1 \
 		--mbuf-pool-ops-name=nta -- --stats-period=1 --total-num-mbufs=32768 \
 		</dev/null >"$1" 2>&1
