@@ -513,9 +513,7 @@ nta_pool_reset(struct nta_pool *p)
 			;
 		__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
 		lc->last = NULL;
-		meta += RTE_ALIGN_CEIL(2 * p->lay.lifo_size * sizeof(void *),
-				       RTE_CACHE_LINE_SIZE) +
-			nta_ring_memsize(p->lay.ring_size);
+		meta += nta_lcore_memsize(&p->lay);
 	}
 	p->meta_bytes = meta;
 	ret = nta_dir_init(p, 16);

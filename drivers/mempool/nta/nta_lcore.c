@@ -17,14 +17,28 @@
 
 #define NTA_BATCH 64
 
+/* Bytes of one lcore's LIFO (object pointers, then their state bytes'
+ * addresses), rounded to a cache line; its ring follows.
+ */
+static size_t
+nta_lcore_lifo_size(const struct nta_layout *lay)
+{
+	return RTE_ALIGN_CEIL(2 * lay->lifo_size * sizeof(void *),
+			      RTE_CACHE_LINE_SIZE);
+}
+
+size_t
+nta_lcore_memsize(const struct nta_layout *lay)
+{
+	return nta_lcore_lifo_size(lay) + nta_ring_memsize(lay->ring_size);
+}
+
 int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
 	struct nta_lcore *lc = &p->lc[id];
-	/* object pointers, then their state bytes' addresses */
-	size_t lifo_sz = RTE_ALIGN_CEIL(2 * p->lay.lifo_size * sizeof(void *),
-					RTE_CACHE_LINE_SIZE);
-	size_t sz = lifo_sz + nta_ring_memsize(p->lay.ring_size);
+	size_t lifo_sz = nta_lcore_lifo_size(&p->lay);
+	size_t sz = nta_lcore_memsize(&p->lay);
 	struct nta_ring *r;
 	void *mem;
 
@@ -88,14 +102,12 @@ nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc, unsigned int keep)
 
 /* Take back up to max objects freed to this lcore by others. */
 unsigned int
-nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
-	       unsigned int max)
+nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int max)
 {
 	unsigned int room = RTE_MIN(max, lc->cap - lc->len);
 	unsigned int got, i, k = 0;
 	void **dst = lc->lifo + lc->len;
 
-	RTE_SET_USED(id);
 	got = nta_ring_pop(lc->ring, dst, room);
 	for (i = 0; i < got; i++) {
 		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)dst[i]);
@@ -119,12 +131,12 @@ nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
 }
 
 void
-nta_drain_all(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+nta_drain_all(struct nta_pool *p, struct nta_lcore *lc)
 {
 	for (;;) {
 		if (lc->len == lc->cap)
 			nta_lifo_spill(p, lc, lc->cap / 2);
-		if (nta_drain_ring(p, lc, id, lc->cap) == 0)
+		if (nta_drain_ring(p, lc, lc->cap) == 0)
 			break;
 	}
 }

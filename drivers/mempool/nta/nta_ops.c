@@ -99,7 +99,7 @@ nta_free(struct rte_mempool *mp)
 
 /* Pop n objects from the LIFO top and mark them handed out by lcore id. */
 static inline void
-nta_lifo_pop(struct nta_pool *p, struct nta_lcore *lc, void **objs,
+nta_lifo_pop(struct nta_lcore *lc, void **objs,
 	     unsigned int n, uint8_t used)
 {
 	/* locals: the state byte stores are char stores, which may alias
@@ -109,7 +109,6 @@ nta_lifo_pop(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 	uint8_t ** const lst = lc->lst;
 	unsigned int i, len = lc->len;
 
-	RTE_SET_USED(p);
 	for (i = 0; i < n; i++) {
 		--len;
 		__atomic_store_n(lst[len], used, __ATOMIC_RELAXED);
@@ -156,11 +155,11 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 
 	/* frees sent home by other lcores first: they are ours */
 	if (n > lc->cap)
-		nta_drain_all(p, lc, id);
+		nta_drain_all(p, lc);
 	else
-		nta_drain_ring(p, lc, id, lc->cap);
+		nta_drain_ring(p, lc, lc->cap);
 	if (lc->len >= n) {
-		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		nta_lifo_pop(lc, objs, n, nta_used_state(id));
 		return 0;
 	}
 
@@ -177,7 +176,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 		nta_lifo_note_states(p, lc, lc->len, lc->len + got);
 		__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.depot_gets, got);
-		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		nta_lifo_pop(lc, objs, n, nta_used_state(id));
 		return 0;
 	}
 
@@ -187,7 +186,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 	if (got == 0)
 		return nta_dequeue_fail(p, id, n);
 	nta_cnt_add(&lc->cnt.depot_gets, got);
-	nta_lifo_pop(p, lc, objs, lc->len, nta_used_state(id));
+	nta_lifo_pop(lc, objs, lc->len, nta_used_state(id));
 	return 0;
 }
 
@@ -202,7 +201,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		return nta_dequeue_any(p, objs, n);
 	lc = &p->lc[id];
 	if (likely(lc->len >= n && n != 0)) {
-		nta_lifo_pop(p, lc, objs, n, nta_used_state(id));
+		nta_lifo_pop(lc, objs, n, nta_used_state(id));
 		return 0;
 	}
 	return nta_dequeue_slow(p, objs, n, id);

@@ -241,9 +241,10 @@ void nta_reap_dead_rings_locked(struct nta_pool *p);
 /* nta_lcore.c */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
-void nta_drain_all(struct nta_pool *p, struct nta_lcore *lc, unsigned int id);
+void nta_drain_all(struct nta_pool *p, struct nta_lcore *lc);
 unsigned int nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc,
-			    unsigned int id, unsigned int max);
+			    unsigned int max);
+size_t nta_lcore_memsize(const struct nta_layout *lay);
 void nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc,
 		    unsigned int keep);
 void nta_lifo_note_states(struct nta_pool *p, struct nta_lcore *lc,
@@ -301,11 +302,17 @@ nta_dir_hash(uintptr_t key)
 	return (uint64_t)key * 0x9e3779b97f4a7c15ull;
 }
 
+static inline int
+nta_in_arena(const struct nta_arena *a, uintptr_t addr)
+{
+	return addr - a->start < a->end - a->start;
+}
+
 static inline struct nta_arena *
 nta_block_walk(struct nta_arena *a, uintptr_t addr)
 {
 	for (; a != NULL; a = a->next_in_block)
-		if (addr - a->start < a->end - a->start)
+		if (nta_in_arena(a, addr))
 			return a;
 	return NULL;
 }
@@ -394,12 +401,6 @@ nta_slot_obj(const struct nta_pool *p, const struct nta_arena *a,
 	return (void *)(a->base + ((uintptr_t)(b / l->per_page) << l->page_shift) +
 			(uintptr_t)(b % l->per_page) * l->elt_total +
 			l->hdr_size);
-}
-
-static inline int
-nta_in_arena(const struct nta_arena *a, uintptr_t addr)
-{
-	return addr - a->start < a->end - a->start;
 }
 
 /* State byte of an object known to be in the pool. */

@@ -289,7 +289,7 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	 */
 	if (!lc->live && nta_lcore_setup(p, id) < 0)
 		return -ENOMEM;
-	nta_drain_all(p, lc, id);
+	nta_drain_all(p, lc);
 	before = lc->len;
 	nta_lifo_spill(p, lc, 0);
 	return (int)before;
