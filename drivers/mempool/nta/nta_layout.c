@@ -25,17 +25,22 @@ nta_log2_ceil(uint64_t v)
 	return l;
 }
 
-/* off / E for every off < 2^31 as one multiply and shift
- * (round-up reciprocal, exact because the multiplier has l + 1 spare bits).
+/* E = 2^rot * odd: the inverse of odd modulo 2^64 (Newton's iteration,
+ * each step doubles the correct low bits: 3, 6, ... 96) for
+ * nta_div_exact().
  */
 static void
 nta_layout_divider(struct nta_layout *lay)
 {
-	uint32_t l = nta_log2_ceil(lay->elt_total);
+	uint64_t odd = lay->elt_total, inv;
+	unsigned int i;
 
-	lay->div_shift = 31 + l;
-	lay->div_mul = ((1ull << lay->div_shift) + lay->elt_total - 1) /
-		lay->elt_total;
+	lay->div_rot = (uint32_t)__builtin_ctzll(odd); /* odd != 0 */
+	odd >>= lay->div_rot;
+	inv = odd;
+	for (i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	lay->div_inv = inv;
 }
 
 static uint32_t
@@ -512,7 +517,7 @@ nta_pool_reset(struct nta_pool *p)
 		while (nta_ring_pop(lc->ring, junk, RTE_DIM(junk)) != 0)
 			;
 		__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
-		lc->last = NULL;
+		nta_lcore_set_last(p, lc, NULL);
 		meta += nta_lcore_memsize(&p->lay);
 	}
 	p->meta_bytes = meta;

@@ -49,7 +49,7 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 		nta_lock(p);
 		nta_reap_dead_rings_locked(p);
 		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
-		lc->last = NULL;
+		nta_lcore_set_last(p, lc, NULL);
 		nta_unlock(p);
 		return 0;
 	}
@@ -184,7 +184,7 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 	__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
 	k += nta_ring_to_depot_locked(p, lc);
 	nta_cnt_add(&lc->cnt.depot_puts, k);
-	lc->last = NULL;
+	nta_lcore_set_last(p, lc, NULL);
 	__atomic_store_n(&lc->live, 0, __ATOMIC_RELAXED);
 	nta_unlock(p);
 	return k;

@@ -370,123 +370,116 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 	return 0;
 }
 
-/* The arena last used by the enqueue loop, in registers. */
-struct nta_hot_arena {
-	const struct nta_arena *a;
-	uintptr_t lo;      /* element start of the arena's range */
-	uintptr_t len;
-	uintptr_t first;
-	uint32_t nb;
-	uint8_t *state;
-};
-
-static inline void
-nta_hot_set(struct nta_hot_arena *h, const struct nta_arena *a)
-{
-	h->a = a;
-	h->lo = a->start;
-	h->len = a->end - a->start;
-	h->first = a->first;
-	h->nb = a->nb;
-	h->state = (uint8_t *)(uintptr_t)a->state;
-}
-
-/* The local-free loop: everything it needs is in locals, because the
- * state byte stores are char stores that may alias any field.
+/* The general free loop: objects of any arena, remote frees and bad
+ * pointers; each object that is ours goes to the LIFO (spilling half of
+ * it to the depot when full), the rest to nta_free_other().
  */
-static inline unsigned int
+static unsigned int
 nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
 		  void * const *objs, unsigned int n, uint8_t mine,
 		  struct nta_remote_batch *b)
 {
-	const uint64_t mul = p->lay.div_mul;
-	const uint32_t sh = p->lay.div_shift, esz = p->lay.elt_total;
-	const uintptr_t hdr = p->lay.hdr_size;
-	const int flat_grid = p->lay.page_shift == p->lay.arena_shift;
-	const uint32_t cap = lc->cap;
-	void **lifo = lc->lifo;
-	uint8_t **lst = lc->lst;
-	unsigned int i, len = lc->len, local = 0;
-	struct nta_hot_arena h = { NULL, 0, 0, 0, 0, NULL };
+	unsigned int i, local = 0;
 
-	if (lc->last != NULL)
-		nta_hot_set(&h, lc->last);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		uintptr_t rel;
-		uint64_t s;
+		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
+		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
 		uint8_t *st;
 
-		if (unlikely((uintptr_t)o - hdr - h.lo >= h.len)) {
-			const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
-
-			if (a == NULL)
-				goto other;
-			nta_hot_set(&h, a);
-			lc->last = a;
-		}
-		if (likely(flat_grid)) {
-			rel = (uintptr_t)o - h.first;
-			s = (rel * mul) >> sh;
-			if (unlikely(s * esz != rel || s >= h.nb))
-				goto other;
-		} else {
-			int64_t idx = nta_arena_slot(p, h.a, (uintptr_t)o);
-
-			if (idx < 0)
-				goto other;
-			s = (uint64_t)idx;
-		}
-		st = h.state + s;
-		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine)) {
+		if (unlikely(idx < 0) ||
+		    nta_state_load(a, (uint32_t)idx) != mine) {
 			/* not ours to keep: a remote free (or a bad one) */
-			lc->len = len;
-			nta_free_other(p, &lc->cnt, b, o, h.a, (int64_t)s);
-			len = lc->len;
+			nta_free_other(p, &lc->cnt, b, o, a, idx);
 			continue;
 		}
-		if (unlikely(len == cap)) {
-			lc->len = len;
-			nta_lifo_spill(p, lc, cap / 2);
-			len = lc->len;
-		}
+		if (unlikely(lc->len == lc->cap))
+			nta_lifo_spill(p, lc, lc->cap / 2);
+		st = (uint8_t *)(uintptr_t)&a->state[idx];
 		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
+		lc->lst[lc->len] = st;
+		lc->lifo[lc->len] = o;
+		__atomic_store_n(&lc->len, lc->len + 1, __ATOMIC_RELAXED);
+		local++;
+	}
+	return local;
+}
+
+static __rte_noinline int
+nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
+		 void * const *objs, unsigned int n, unsigned int id)
+{
+	struct nta_remote_batch b;
+	unsigned int local;
+
+	if (unlikely(lc->lifo == NULL || !lc->live) &&
+	    nta_lcore_setup(p, id) < 0)
+		return nta_enqueue_any(p, objs, n, id);
+	b.n = 0;
+	b.nb_bad = 0;
+	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
+	if (b.n != 0)
+		nta_batch_flush(p, &lc->cnt, &b);
+	nta_cnt_add(&lc->cnt.local_frees, local);
+	if (unlikely(b.nb_bad != 0))
+		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	return 0;
+}
+
+/* The fast free: objects this lcore took from the arena it last used,
+ * while the LIFO has room. Returns how many it took; the first object
+ * it could not take (other arena, other owner, bad pointer, full LIFO)
+ * and those after it go to the slow path. Everything is in locals: the
+ * state byte stores are char stores that may alias any field.
+ */
+static inline unsigned int
+nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
+		 void * const *objs, unsigned int n, uint8_t mine)
+{
+	const uint64_t inv = p->lay.div_inv;
+	const unsigned int rot = p->lay.div_rot;
+	const uintptr_t first = lc->hot_first;
+	uint8_t * const state = lc->hot_state;
+	const uint64_t nb = lc->hot_nb;
+	void ** const lifo = lc->lifo;
+	uint8_t ** const lst = lc->lst;
+	unsigned int i, len = lc->len;
+
+	n = RTE_MIN(n, lc->cap - len);
+	for (i = 0; i < n; i++) {
+		void *o = objs[i];
+		uint64_t q = ((uintptr_t)o - first) * inv;
+		uint8_t *st;
+
+		/* slot index, or a huge number for anything else */
+		q = (q >> rot) | (q << ((64 - rot) & 63));
+		if (unlikely(q >= nb))
+			break;
+		st = state + q;
+		if (unlikely(*st != mine))
+			break;
+		*st = NTA_ST_LOCAL;
 		lst[len] = st;
 		lifo[len++] = o;
-		local++;
-		continue;
-other:
-		lc->len = len;
-		nta_free_other(p, &lc->cnt, b, o,
-			       nta_dir_find(p, (uintptr_t)o), -1);
-		len = lc->len;
 	}
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
-	return local;
+	return i;
 }
 
 static int
 nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 {
 	struct nta_pool *p = mp->pool_data;
-	unsigned int id = rte_lcore_id(), local;
-	struct nta_remote_batch b;
+	unsigned int id = rte_lcore_id(), done;
 	struct nta_lcore *lc;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_any(p, objs, n, id);
 	lc = &p->lc[id];
-	if (unlikely(lc->lifo == NULL) && nta_lcore_setup(p, id) < 0)
-		return nta_enqueue_any(p, objs, n, id);
-
-	b.n = 0;
-	b.nb_bad = 0;
-	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
-	if (unlikely(b.n != 0))
-		nta_batch_flush(p, &lc->cnt, &b);
-	nta_cnt_add(&lc->cnt.local_frees, local);
-	if (unlikely(b.nb_bad != 0))
-		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	done = nta_enqueue_fast(p, lc, objs, n, nta_used_state(id));
+	nta_cnt_add(&lc->cnt.local_frees, done);
+	if (unlikely(done != n))
+		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
 	return 0;
 }
 

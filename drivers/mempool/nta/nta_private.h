@@ -90,8 +90,8 @@ struct nta_layout {
 	uint32_t contig;
 	uint32_t page_shift;   /* objects never cross a 2^page_shift page */
 	uint32_t per_page;     /* slots per page */
-	uint64_t div_mul;      /* off / E == (off * div_mul) >> div_shift */
-	uint32_t div_shift;
+	uint64_t div_inv;      /* inverse of E's odd part, mod 2^64 */
+	uint32_t div_rot;      /* E's power of two */
 };
 
 /*
@@ -177,9 +177,16 @@ struct nta_lcore {
 	void **lifo;                 /* NULL until the lcore first uses the pool */
 	uint8_t **lst;               /* state byte of each LIFO entry */
 	struct nta_ring *ring;
-	const struct nta_arena *last;/* lookup cache, owner only */
+	/* lookup cache, owner only: the arena of the last object looked
+	 * up, and for the fast paths its slots (object q is
+	 * hot_first + q * E, with q < hot_nb; hot_nb is 0 when the arena's
+	 * slots are not one evenly spaced run)
+	 */
+	const struct nta_arena *last;
+	uintptr_t hot_first;
+	uint8_t *hot_state;
+	uint32_t hot_nb;
 	uint32_t live;               /* 0 once its thread has unregistered */
-	uint32_t pad;
 	struct nta_counters cnt;
 } __rte_cache_aligned;
 
@@ -362,6 +369,20 @@ nta_dir_find(const struct nta_pool *p, uintptr_t obj)
 					      __ATOMIC_ACQUIRE), addr);
 }
 
+/* off / E when E divides off, or a number above 2^64 / E when it does
+ * not: one multiply by the inverse of E's odd part and a rotate (the
+ * exact-division test of Hacker's Delight, 10-17). A slot check is then
+ * a single compare of the result against the slot count, which also
+ * rejects off "below zero" (a huge unsigned off).
+ */
+static inline uint64_t
+nta_div_exact(const struct nta_layout *l, uint64_t off)
+{
+	uint64_t q = off * l->div_inv;
+
+	return (q >> l->div_rot) | (q << ((64 - l->div_rot) & 63));
+}
+
 /* Slot index of addr in a, or -1 if addr is not an object start. */
 static inline int64_t
 nta_arena_slot(const struct nta_pool *p, const struct nta_arena *a,
@@ -370,19 +391,17 @@ nta_arena_slot(const struct nta_pool *p, const struct nta_arena *a,
 	const struct nta_layout *l = &p->lay;
 	uint64_t rel = addr - a->first, in, s, idx;
 
+	if (likely(l->page_shift == l->arena_shift)) {
+		/* one page per arena: the grid starts at the first object */
+		s = nta_div_exact(l, rel);
+		return likely(s < a->nb) ? (int64_t)s : -1;
+	}
 	/* callers found a by range, so rel < 2^30 when addr >= first */
 	if (unlikely(addr < a->first))
 		return -1;
-	if (likely(l->page_shift == l->arena_shift)) {
-		/* one page per arena: the grid starts at the first object */
-		s = (rel * l->div_mul) >> l->div_shift;
-		if (unlikely(s * l->elt_total != rel || s >= a->nb))
-			return -1;
-		return (int64_t)s;
-	}
 	in = rel & ((1ull << l->page_shift) - 1);
-	s = (in * l->div_mul) >> l->div_shift;
-	if (unlikely(s * l->elt_total != in || s >= l->per_page))
+	s = nta_div_exact(l, in);
+	if (unlikely(s >= l->per_page))
 		return -1;
 	idx = (rel >> l->page_shift) * l->per_page + s - a->idx0;
 	if (unlikely(idx >= a->nb))
@@ -407,6 +426,18 @@ nta_slot_obj(const struct nta_pool *p, const struct nta_arena *a,
 static inline uint8_t *
 nta_state_ptr(const struct nta_pool *p, struct nta_lcore *lc, void *obj);
 
+/* Point the owner's lookup cache at a (NULL: forget). */
+static inline void
+nta_lcore_set_last(const struct nta_pool *p, struct nta_lcore *lc,
+		   const struct nta_arena *a)
+{
+	lc->last = a;
+	lc->hot_first = a != NULL ? a->first : 0;
+	lc->hot_state = a != NULL ? (uint8_t *)(uintptr_t)a->state : NULL;
+	lc->hot_nb = a != NULL && p->lay.page_shift == p->lay.arena_shift ?
+		a->nb : 0;
+}
+
 /* Owner-side lookup with a one-entry cache. */
 static inline const struct nta_arena *
 nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
@@ -417,7 +448,7 @@ nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
 		return a;
 	a = nta_dir_find(p, addr);
 	if (a != NULL)
-		lc->last = a;
+		nta_lcore_set_last(p, lc, a);
 	return a;
 }
 
