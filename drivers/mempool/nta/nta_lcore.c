@@ -48,6 +48,8 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 		 */
 		nta_lock(p);
 		nta_reap_dead_rings_locked(p);
+		if (!lc->live)
+			p->nb_dead--;
 		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
 		nta_lcore_set_last(p, lc, NULL);
 		nta_unlock(p);
@@ -110,20 +112,28 @@ nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int max)
 
 	got = nta_ring_pop(lc->ring, dst, room);
 	for (i = 0; i < got; i++) {
-		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)dst[i]);
-		int64_t idx = nta_arena_slot(p, a, (uintptr_t)dst[i]);
+		void *o = dst[i];
+		uint8_t *st = nta_hot_state(p, lc, o);
 
+		if (unlikely(st == NULL)) {
+			/* the sender checked it is an object of this pool */
+			const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
+
+			st = (uint8_t *)(uintptr_t)&a->state[
+				nta_arena_slot(p, a, (uintptr_t)o)];
+		}
 		/* the sender marked it REMOTE; anything else means the owner
 		 * freed it locally in a race with this (double) free
 		 */
-		if (nta_state_load(a, idx) != NTA_ST_REMOTE) {
-			nta_bad_free(p, &lc->cnt, dst[i],
+		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) !=
+			     NTA_ST_REMOTE)) {
+			nta_bad_free(p, &lc->cnt, o,
 				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 			continue;
 		}
-		nta_state_store(a, idx, NTA_ST_LOCAL);
-		lc->lst[lc->len + k] = (uint8_t *)(uintptr_t)&a->state[idx];
-		dst[k++] = dst[i];
+		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
+		lc->lst[lc->len + k] = st;
+		dst[k++] = o;
 	}
 	__atomic_store_n(&lc->len, lc->len + k, __ATOMIC_RELAXED);
 	nta_cnt_add(&lc->cnt.remote_drained, k);
@@ -161,6 +171,8 @@ nta_reap_dead_rings_locked(struct nta_pool *p)
 {
 	unsigned int i;
 
+	if (p->nb_dead == 0)
+		return;
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		struct nta_lcore *lc = &p->lc[i];
 
@@ -185,6 +197,8 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 	k += nta_ring_to_depot_locked(p, lc);
 	nta_cnt_add(&lc->cnt.depot_puts, k);
 	nta_lcore_set_last(p, lc, NULL);
+	if (lc->live)
+		p->nb_dead++;
 	__atomic_store_n(&lc->live, 0, __ATOMIC_RELAXED);
 	nta_unlock(p);
 	return k;

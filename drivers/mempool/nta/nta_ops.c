@@ -141,52 +141,63 @@ nta_dequeue_fail(struct nta_pool *p, unsigned int id, unsigned int n)
 	return -ENOBUFS;
 }
 
+/* A request bigger than the LIFO: all of it, then the depot fills the
+ * tail.
+ */
+static int
+nta_dequeue_big(struct nta_pool *p, struct nta_lcore *lc, void **objs,
+		unsigned int n, unsigned int id)
+{
+	unsigned int have;
+
+	nta_drain_all(p, lc);
+	have = lc->len;
+	if (nta_depot_take(p, objs + have, n - have, n - have,
+			   nta_used_state(id)) == 0)
+		return nta_dequeue_fail(p, id, n);
+	nta_cnt_add(&lc->cnt.depot_gets, n - have);
+	nta_lifo_pop(lc, objs, have, nta_used_state(id));
+	return 0;
+}
+
+/* Refill the LIFO to at least n objects: first from the remote-free
+ * ring (frees sent home by other lcores: they are ours), then from the
+ * depot, what is missing plus half a LIFO in one visit.
+ */
+static int
+nta_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int n)
+{
+	unsigned int need, want, got;
+
+	nta_drain_ring(p, lc, lc->cap);
+	if (lc->len >= n)
+		return 0;
+	need = n - lc->len;
+	want = RTE_MIN(lc->cap - lc->len, need + lc->cap / 2);
+	got = nta_depot_take(p, lc->lifo + lc->len, need, want, NTA_ST_LOCAL);
+	if (got == 0)
+		return -ENOBUFS;
+	nta_lifo_note_states(p, lc, lc->len, lc->len + got);
+	__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
+	nta_cnt_add(&lc->cnt.depot_gets, got);
+	return 0;
+}
+
 static __rte_noinline int
 nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 		 unsigned int id)
 {
 	struct nta_lcore *lc = &p->lc[id];
-	unsigned int need, got;
 
 	if (n == 0)
 		return 0;
 	if ((lc->lifo == NULL || !lc->live) && nta_lcore_setup(p, id) < 0)
 		return nta_dequeue_any(p, objs, n);
-
-	/* frees sent home by other lcores first: they are ours */
 	if (n > lc->cap)
-		nta_drain_all(p, lc);
-	else
-		nta_drain_ring(p, lc, lc->cap);
-	if (lc->len >= n) {
-		nta_lifo_pop(lc, objs, n, nta_used_state(id));
-		return 0;
-	}
-
-	need = n - lc->len;
-	if (n <= lc->cap) {
-		/* refill: what is missing plus half a LIFO in one visit */
-		unsigned int want = RTE_MIN(lc->cap - lc->len,
-					    need + lc->cap / 2);
-
-		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
-				     NTA_ST_LOCAL);
-		if (got == 0)
-			return nta_dequeue_fail(p, id, n);
-		nta_lifo_note_states(p, lc, lc->len, lc->len + got);
-		__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
-		nta_cnt_add(&lc->cnt.depot_gets, got);
-		nta_lifo_pop(lc, objs, n, nta_used_state(id));
-		return 0;
-	}
-
-	/* a request bigger than the LIFO: the depot fills the tail */
-	got = nta_depot_take(p, objs + lc->len, need, need,
-			     nta_used_state(id));
-	if (got == 0)
+		return nta_dequeue_big(p, lc, objs, n, id);
+	if (nta_refill(p, lc, n) < 0)
 		return nta_dequeue_fail(p, id, n);
-	nta_cnt_add(&lc->cnt.depot_gets, got);
-	nta_lifo_pop(lc, objs, lc->len, nta_used_state(id));
+	nta_lifo_pop(lc, objs, n, nta_used_state(id));
 	return 0;
 }
 
@@ -235,15 +246,31 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 
 /* ---------------- enqueue ---------------- */
 
-/* Frees that do not go to the caller's own LIFO, gathered per call. */
+/* Frees that do not go to the caller's own LIFO, gathered per call: the
+ * objects on their way to one home lcore (a free of many homes' objects
+ * sends one batch per run of the same home).
+ */
 struct nta_remote_batch {
 	unsigned int n;
 	unsigned int nb_bad;
 	const void *first_bad;
 	enum rte_mempool_nta_bad_kind first_kind;
+	uint8_t home;                   /* USED state = the owner */
 	void *obj[NTA_REMOTE_BATCH];
-	uint8_t home[NTA_REMOTE_BATCH]; /* USED state = owner */
 };
+
+/* Counters of an lcore have one writer; those of unregistered threads
+ * are shared.
+ */
+static inline void
+nta_cnt_add_by(const struct nta_pool *p, struct nta_counters *cnt,
+	       uint64_t *c, uint64_t v)
+{
+	if (cnt == &p->any_cnt)
+		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+	else
+		nta_cnt_add(c, v);
+}
 
 static void
 nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
@@ -257,53 +284,30 @@ nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
 	}
 }
 
-/* Deliver one home's objects: to its ring, the rest (ring full, or freed
- * by an unregistered thread) to the depot.
+/* Deliver the batch to its home's ring; the rest (ring full, or objects
+ * of an unregistered thread) to the depot.
  */
-static void
-nta_deliver(struct nta_pool *p, struct nta_counters *cnt, uint8_t home,
-	    void **objs, unsigned int n)
-{
-	unsigned int pushed = 0;
-
-	if (home != NTA_ST_USED_ANY)
-		pushed = nta_ring_push(p->lc[home - NTA_ST_USED0].ring,
-				       objs, n);
-	if (pushed < n) {
-		nta_depot_put(p, objs + pushed, n - pushed, NTA_ST_REMOTE, cnt);
-		__atomic_fetch_add(&cnt->depot_puts, n - pushed,
-				   __ATOMIC_RELAXED);
-	}
-	__atomic_fetch_add(&cnt->remote_sent, pushed, __ATOMIC_RELAXED);
-}
-
-static void
+static __rte_noinline void
 nta_batch_flush(struct nta_pool *p, struct nta_counters *cnt,
 		struct nta_remote_batch *b)
 {
-	void *group[NTA_REMOTE_BATCH];
-	unsigned int i, k, left = b->n;
+	unsigned int pushed = 0, n = b->n;
 
-	/* one push per home: gather each home's objects together */
-	while (left != 0) {
-		uint8_t home = b->home[0];
-		unsigned int rest = 0;
-
-		for (i = 0, k = 0; i < left; i++) {
-			if (b->home[i] == home) {
-				group[k++] = b->obj[i];
-			} else {
-				b->obj[rest] = b->obj[i];
-				b->home[rest++] = b->home[i];
-			}
-		}
-		nta_deliver(p, cnt, home, group, k);
-		left = rest;
+	if (n == 0)
+		return;
+	if (b->home != NTA_ST_USED_ANY)
+		pushed = nta_ring_push(p->lc[b->home - NTA_ST_USED0].ring,
+				       b->obj, n);
+	if (pushed < n) {
+		nta_depot_put(p, b->obj + pushed, n - pushed, NTA_ST_REMOTE,
+			      cnt);
+		nta_cnt_add_by(p, cnt, &cnt->depot_puts, n - pushed);
 	}
+	nta_cnt_add_by(p, cnt, &cnt->remote_sent, pushed);
 	b->n = 0;
 }
 
-static void
+static __rte_noinline void
 nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
 		 struct nta_remote_batch *b, void *obj,
 		 const struct nta_arena *a)
@@ -324,32 +328,25 @@ nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
 	nta_batch_bad(p, cnt, b, obj, kind);
 }
 
-/* Free of an object that is not ours to put in our LIFO: claim it with a
- * CAS (USED -> REMOTE; a second free of it fails here) and batch it home.
+/* Free of a valid object that is not ours to put in our LIFO (its state
+ * byte was v): claim it with a CAS (USED -> REMOTE; a second free of it
+ * fails here) and batch it home.
  */
-static void
-nta_free_other(struct nta_pool *p, struct nta_counters *cnt,
-	       struct nta_remote_batch *b, void *obj,
-	       const struct nta_arena *a, int64_t idx)
+static inline void
+nta_free_remote(struct nta_pool *p, struct nta_counters *cnt,
+		struct nta_remote_batch *b, void *obj, uint8_t *st, uint8_t v)
 {
-	uint8_t st;
-
-	if (idx < 0 && a != NULL)
-		idx = nta_arena_slot(p, a, (uintptr_t)obj);
-	if (unlikely(idx < 0)) {
-		nta_classify_bad(p, cnt, b, obj, a);
-		return;
-	}
-	st = nta_state_load(a, (uint32_t)idx);
-	if (!nta_state_is_used(st) ||
-	    !nta_state_cas(a, (uint32_t)idx, st, NTA_ST_REMOTE)) {
+	if (unlikely(!nta_state_is_used(v) ||
+		     !__atomic_compare_exchange_n(st, &v, NTA_ST_REMOTE, 0,
+						  __ATOMIC_RELAXED,
+						  __ATOMIC_RELAXED))) {
 		nta_batch_bad(p, cnt, b, obj, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return;
 	}
-	if (b->n == NTA_REMOTE_BATCH)
+	if (unlikely(b->n == NTA_REMOTE_BATCH || b->home != v))
 		nta_batch_flush(p, cnt, b);
-	b->obj[b->n] = obj;
-	b->home[b->n++] = st;
+	b->home = v;
+	b->obj[b->n++] = obj;
 }
 
 static __rte_noinline int
@@ -361,18 +358,48 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 
 	b.n = 0;
 	b.nb_bad = 0;
-	for (i = 0; i < n; i++)
-		nta_free_other(p, &p->any_cnt, &b, objs[i],
-			       nta_dir_find(p, (uintptr_t)objs[i]), -1);
+	b.home = NTA_ST_USED_ANY;
+	for (i = 0; i < n; i++) {
+		void *o = objs[i];
+		const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
+		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
+		uint8_t *st;
+
+		if (unlikely(idx < 0)) {
+			nta_classify_bad(p, &p->any_cnt, &b, o, a);
+			continue;
+		}
+		st = (uint8_t *)(uintptr_t)&a->state[idx];
+		nta_free_remote(p, &p->any_cnt, &b, o, st,
+				__atomic_load_n(st, __ATOMIC_RELAXED));
+	}
 	nta_batch_flush(p, &p->any_cnt, &b);
 	if (unlikely(b.nb_bad != 0))
 		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
 	return 0;
 }
 
+/* State byte of obj found the long way (and made the hot arena), or NULL
+ * after reporting obj as bad.
+ */
+static __rte_noinline uint8_t *
+nta_cold_state(struct nta_pool *p, struct nta_lcore *lc,
+	       struct nta_remote_batch *b, void *obj)
+{
+	const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)obj);
+	int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
+
+	if (unlikely(idx < 0)) {
+		nta_classify_bad(p, &lc->cnt, b, obj, a);
+		return NULL;
+	}
+	return (uint8_t *)(uintptr_t)&a->state[idx];
+}
+
 /* The general free loop: objects of any arena, remote frees and bad
- * pointers; each object that is ours goes to the LIFO (spilling half of
- * it to the depot when full), the rest to nta_free_other().
+ * pointers. What is ours goes to the LIFO (spilling half of it to the
+ * depot when full), other lcores' objects are batched home, bad pointers
+ * are refused.
  */
 static unsigned int
 nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
@@ -383,19 +410,22 @@ nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
 
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
-		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
-		uint8_t *st;
+		uint8_t *st = nta_hot_state(p, lc, o);
+		uint8_t v;
 
-		if (unlikely(idx < 0) ||
-		    nta_state_load(a, (uint32_t)idx) != mine) {
+		if (unlikely(st == NULL)) {
+			st = nta_cold_state(p, lc, b, o);
+			if (st == NULL)
+				continue;
+		}
+		v = __atomic_load_n(st, __ATOMIC_RELAXED);
+		if (v != mine) {
 			/* not ours to keep: a remote free (or a bad one) */
-			nta_free_other(p, &lc->cnt, b, o, a, idx);
+			nta_free_remote(p, &lc->cnt, b, o, st, v);
 			continue;
 		}
 		if (unlikely(lc->len == lc->cap))
 			nta_lifo_spill(p, lc, lc->cap / 2);
-		st = (uint8_t *)(uintptr_t)&a->state[idx];
 		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
 		lc->lst[lc->len] = st;
 		lc->lifo[lc->len] = o;
@@ -417,9 +447,9 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 		return nta_enqueue_any(p, objs, n, id);
 	b.n = 0;
 	b.nb_bad = 0;
+	b.home = NTA_ST_USED_ANY;
 	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
-	if (b.n != 0)
-		nta_batch_flush(p, &lc->cnt, &b);
+	nta_batch_flush(p, &lc->cnt, &b);
 	nta_cnt_add(&lc->cnt.local_frees, local);
 	if (unlikely(b.nb_bad != 0))
 		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);

@@ -214,6 +214,7 @@ struct nta_pool {
 	uint64_t meta_bytes;
 	struct nta_metablock *meta;  /* bump allocator for arena headers */
 	pthread_mutex_t lock;        /* depot, arena table, dead rings */
+	uint32_t nb_dead;            /* lcores whose thread left; under lock */
 	struct nta_counters any_cnt; /* unregistered threads, atomic adds */
 	struct nta_lcore lc[RTE_MAX_LCORE];
 };
@@ -450,6 +451,18 @@ nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
 	if (a != NULL)
 		nta_lcore_set_last(p, lc, a);
 	return a;
+}
+
+/* State byte of obj if it is an object of the lcore's hot arena, else
+ * NULL. One multiply, one rotate, one compare (see nta_div_exact).
+ */
+static inline uint8_t *
+nta_hot_state(const struct nta_pool *p, const struct nta_lcore *lc,
+	      const void *obj)
+{
+	uint64_t q = nta_div_exact(&p->lay, (uintptr_t)obj - lc->hot_first);
+
+	return likely(q < lc->hot_nb) ? lc->hot_state + q : NULL;
 }
 
 static inline uint8_t
