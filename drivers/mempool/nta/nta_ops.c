@@ -107,13 +107,18 @@ nta_lifo_pop(struct nta_lcore *lc, void **objs,
 	 */
 	void ** const lifo = lc->lifo;
 	uint8_t ** const lst = lc->lst;
-	unsigned int i, len = lc->len;
+	const unsigned int len = lc->len - n;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		--len;
-		__atomic_store_n(lst[len], used, __ATOMIC_RELAXED);
-		objs[i] = lifo[len];
-	}
+	/* two passes: the pointer copy first (plain loads and stores), the
+	 * state bytes after. Interleaved, each LIFO load came behind a byte
+	 * store to an address known late, and waited on it (measured: a
+	 * third slower at bulk 32)
+	 */
+	for (i = 0; i < n; i++)
+		objs[i] = lifo[len + n - 1 - i];
+	for (i = 0; i < n; i++)
+		__atomic_store_n(lst[len + i], used, __ATOMIC_RELAXED);
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
 	nta_cnt_add(&lc->cnt.local_hits, n);
 }
@@ -211,6 +216,17 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_dequeue_any(p, objs, n);
 	lc = &p->lc[id];
+	if (n == 1 && likely(lc->len != 0)) {
+		/* rte_mempool_get() of one object, without a cache */
+		unsigned int len = lc->len - 1;
+
+		objs[0] = lc->lifo[len];
+		__atomic_store_n(lc->lst[len], nta_used_state(id),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+		nta_cnt_add(&lc->cnt.local_hits, 1);
+		return 0;
+	}
 	if (likely(lc->len >= n && n != 0)) {
 		nta_lifo_pop(lc, objs, n, nta_used_state(id));
 		return 0;
@@ -496,6 +512,30 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	return i;
 }
 
+/* rte_mempool_put() of one object, without a cache: the fast free
+ * without its loop. Returns 0 when the object needs the general path.
+ */
+static inline int
+nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
+		uint8_t mine)
+{
+	uint64_t q = nta_div_exact(&p->lay, (uintptr_t)obj - lc->hot_first);
+	unsigned int len = lc->len;
+	uint8_t *st;
+
+	if (unlikely(q >= lc->hot_nb || len == lc->cap))
+		return 0;
+	st = lc->hot_state + q;
+	if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
+		return 0;
+	__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
+	lc->lst[len] = st;
+	lc->lifo[len] = obj;
+	__atomic_store_n(&lc->len, len + 1, __ATOMIC_RELAXED);
+	nta_cnt_add(&lc->cnt.local_frees, 1);
+	return 1;
+}
+
 static int
 nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 {
@@ -506,6 +546,8 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_any(p, objs, n, id);
 	lc = &p->lc[id];
+	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_used_state(id)))
+		return 0;
 	done = nta_enqueue_fast(p, lc, objs, n, nta_used_state(id));
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
