@@ -25,6 +25,30 @@
 #define BENCH_NOTE_LEN 128
 #define BENCH_BASELINE "ring_mp_mc"
 
+/*
+ * The array a worker hands to get/put. Where it sits relative to a
+ * handler's own arrays, modulo 4 KiB, changes that handler's speed by up
+ * to 2x (a load whose address matches an older store's low 12 bits waits
+ * for it), so a figure taken at one stack address measures luck. Workers
+ * move their array through BENCH_SHIFTS positions BENCH_SHIFT_BYTES
+ * apart, covering 4 KiB, every few turns: each figure is an average over
+ * placements, and run-to-run spread drops.
+ */
+#define BENCH_SHIFTS 8
+#define BENCH_SHIFT_BYTES 512
+
+struct bench_objs {
+	void *slot[BENCH_MAX_BULK + BENCH_SHIFTS * BENCH_SHIFT_BYTES /
+		   sizeof(void *)];
+} __attribute__((aligned(4096)));
+
+static inline void **
+bench_objs_at(struct bench_objs *b, unsigned int turn)
+{
+	return b->slot + (turn % BENCH_SHIFTS) *
+		(BENCH_SHIFT_BYTES / sizeof(void *));
+}
+
 enum bench_case {
 	BENCH_CASE_LOCAL,
 	BENCH_CASE_PIPELINE,

@@ -43,12 +43,14 @@ static void
 pool_loop(const struct local_run *r, uint64_t cycles, struct bench_tres *t)
 {
 	struct rte_mempool *mp = r->mp;
-	unsigned int bulk = r->bulk, i;
+	unsigned int bulk = r->bulk, i, turn = 0;
 	uint64_t start, now, done = 0, fails = 0;
-	void *objs[BENCH_MAX_BULK];
+	struct bench_objs buf;
 
 	start = rte_get_timer_cycles();
 	do {
+		void **objs = bench_objs_at(&buf, turn++);
+
 		for (i = 0; i < LOCAL_CHECK_EVERY; i++) {
 			if (unlikely(rte_mempool_get_bulk(mp, objs, bulk) != 0)) {
 				fails++;
@@ -68,12 +70,15 @@ static void
 mbuf_loop(const struct local_run *r, uint64_t cycles, struct bench_tres *t)
 {
 	struct rte_mempool *mp = r->mp;
-	unsigned int bulk = r->bulk, i;
+	unsigned int bulk = r->bulk, i, turn = 0;
 	uint64_t start, now, done = 0, fails = 0;
-	struct rte_mbuf *m[BENCH_MAX_BULK];
+	struct bench_objs buf;
 
 	start = rte_get_timer_cycles();
 	do {
+		struct rte_mbuf **m =
+			(struct rte_mbuf **)bench_objs_at(&buf, turn++);
+
 		for (i = 0; i < LOCAL_CHECK_EVERY; i++) {
 			if (unlikely(rte_pktmbuf_alloc_bulk(mp, m, bulk) != 0)) {
 				fails++;

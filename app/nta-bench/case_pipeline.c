@@ -37,12 +37,14 @@ static void
 pipe_produce(struct pipe_run *r)
 {
 	uint64_t start, now, sent = 0, fails = 0;
-	unsigned int burst = r->burst, n;
-	void *objs[BENCH_MAX_BULK];
+	unsigned int burst = r->burst, n, turn = 0;
+	struct bench_objs buf;
 
 	bench_sync_wait(&r->sync);
 	start = now = rte_get_timer_cycles();
 	while (now - start < r->warm_cycles + r->run_cycles) {
+		void **objs = bench_objs_at(&buf, turn++);
+
 		if (unlikely(rte_mempool_get_bulk(r->mp, objs, burst) != 0)) {
 			fails++;
 		} else {
@@ -70,8 +72,8 @@ static void
 pipe_consume(struct pipe_run *r)
 {
 	uint64_t start, now, t0 = 0, freed = 0, base = 0;
-	unsigned int burst = r->burst, n;
-	void *objs[BENCH_MAX_BULK];
+	unsigned int burst = r->burst, n, turn = 0;
+	struct bench_objs buf;
 	int measuring = 0;
 
 	bench_sync_wait(&r->sync);
@@ -79,6 +81,7 @@ pipe_consume(struct pipe_run *r)
 	for (;;) {
 		/* acquire: pairs with the producer's release of done */
 		int fin = __atomic_load_n(&r->done, __ATOMIC_ACQUIRE);
+		void **objs = bench_objs_at(&buf, turn++);
 
 		n = rte_ring_dequeue_burst(r->ring, objs, burst, NULL);
 		if (n != 0) {
