@@ -206,6 +206,22 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 	return 0;
 }
 
+/* Several objects (or an empty LIFO): kept out of nta_dequeue() so
+ * that the one-object path needs no saved registers.
+ */
+static __rte_noinline int
+nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
+		 unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+
+	if (likely(lc->len >= n && n != 0)) {
+		nta_lifo_pop(lc, objs, n, nta_used_state(id));
+		return 0;
+	}
+	return nta_dequeue_slow(p, objs, n, id);
+}
+
 static int
 nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 {
@@ -227,11 +243,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		nta_cnt_add(&lc->cnt.local_hits, 1);
 		return 0;
 	}
-	if (likely(lc->len >= n && n != 0)) {
-		nta_lifo_pop(lc, objs, n, nta_used_state(id));
-		return 0;
-	}
-	return nta_dequeue_slow(p, objs, n, id);
+	return nta_dequeue_bulk(p, objs, n, id);
 }
 
 static int
@@ -512,6 +524,19 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	return i;
 }
 
+/* Several objects: the fast loop, then the general one for the rest. */
+static __rte_noinline int
+nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
+		 void * const *objs, unsigned int n, unsigned int id)
+{
+	unsigned int done = nta_enqueue_fast(p, lc, objs, n, nta_used_state(id));
+
+	nta_cnt_add(&lc->cnt.local_frees, done);
+	if (unlikely(done != n))
+		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
+	return 0;
+}
+
 /* rte_mempool_put() of one object, without a cache: the fast free
  * without its loop. Returns 0 when the object needs the general path.
  */
@@ -540,7 +565,7 @@ static int
 nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 {
 	struct nta_pool *p = mp->pool_data;
-	unsigned int id = rte_lcore_id(), done;
+	unsigned int id = rte_lcore_id();
 	struct nta_lcore *lc;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
@@ -548,11 +573,7 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	lc = &p->lc[id];
 	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_used_state(id)))
 		return 0;
-	done = nta_enqueue_fast(p, lc, objs, n, nta_used_state(id));
-	nta_cnt_add(&lc->cnt.local_frees, done);
-	if (unlikely(done != n))
-		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
-	return 0;
+	return nta_enqueue_bulk(p, lc, objs, n, id);
 }
 
 /* ---------------- counts and info ---------------- */
