@@ -26,6 +26,7 @@ nta_lock(struct nta_pool *p)
 		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
 			p->mp->name);
 		pthread_mutex_consistent(&p->lock);
+		nta_recount_dead_locked(p);
 	}
 }
 

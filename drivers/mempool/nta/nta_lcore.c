@@ -163,6 +163,19 @@ nta_ring_to_depot_locked(struct nta_pool *p, struct nta_lcore *lc)
 	return k;
 }
 
+/* After a process died holding the lock: nb_dead from the live flags. */
+void
+nta_recount_dead_locked(struct nta_pool *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (p->lc[i].lifo != NULL &&
+		    !__atomic_load_n(&p->lc[i].live, __ATOMIC_RELAXED))
+			n++;
+	p->nb_dead = n;
+}
+
 /* Rings of lcores whose thread has left are consumed by the lock holder:
  * the lock makes it their single consumer.
  */

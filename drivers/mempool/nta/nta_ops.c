@@ -274,17 +274,19 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 
 /* ---------------- enqueue ---------------- */
 
-/* Frees that do not go to the caller's own LIFO, gathered per call: the
- * objects on their way to one home lcore (a free of many homes' objects
- * sends one batch per run of the same home).
+/* Frees that do not go to the caller's own LIFO, gathered per call. The
+ * usual batch has one home (a Tx lcore freeing what one Rx lcore
+ * allocated) and goes to its ring as it is; a batch of several homes is
+ * sorted out by home when it is flushed.
  */
 struct nta_remote_batch {
 	unsigned int n;
 	unsigned int nb_bad;
 	const void *first_bad;
 	enum rte_mempool_nta_bad_kind first_kind;
-	uint8_t home;                   /* USED state = the owner */
+	unsigned int mixed;             /* more than one home in obj[] */
 	void *obj[NTA_REMOTE_BATCH];
+	uint8_t home[NTA_REMOTE_BATCH]; /* USED state = the owner */
 };
 
 /* Counters of an lcore have one writer; those of unregistered threads
@@ -312,27 +314,57 @@ nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
 	}
 }
 
-/* Deliver the batch to its home's ring; the rest (ring full, or objects
+/* Deliver one home's objects to its ring; the rest (ring full, or objects
  * of an unregistered thread) to the depot.
  */
-static __rte_noinline void
-nta_batch_flush(struct nta_pool *p, struct nta_counters *cnt,
-		struct nta_remote_batch *b)
+static void
+nta_deliver(struct nta_pool *p, struct nta_counters *cnt, uint8_t home,
+	    void **objs, unsigned int n)
 {
-	unsigned int pushed = 0, n = b->n;
+	unsigned int pushed = 0;
 
-	if (n == 0)
-		return;
-	if (b->home != NTA_ST_USED_ANY)
-		pushed = nta_ring_push(p->lc[b->home - NTA_ST_USED0].ring,
-				       b->obj, n);
+	if (home != NTA_ST_USED_ANY)
+		pushed = nta_ring_push(p->lc[home - NTA_ST_USED0].ring,
+				       objs, n);
 	if (pushed < n) {
-		nta_depot_put(p, b->obj + pushed, n - pushed, NTA_ST_REMOTE,
+		nta_depot_put(p, objs + pushed, n - pushed, NTA_ST_REMOTE,
 			      cnt);
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, n - pushed);
 	}
 	nta_cnt_add_by(p, cnt, &cnt->remote_sent, pushed);
+}
+
+static __rte_noinline void
+nta_batch_flush(struct nta_pool *p, struct nta_counters *cnt,
+		struct nta_remote_batch *b)
+{
+	void *group[NTA_REMOTE_BATCH];
+	unsigned int i, k, left = b->n;
+
+	if (likely(!b->mixed)) {
+		if (left != 0)
+			nta_deliver(p, cnt, b->home[0], b->obj, left);
+		b->n = 0;
+		return;
+	}
+	/* one push per home: gather each home's objects together */
+	while (left != 0) {
+		uint8_t home = b->home[0];
+		unsigned int rest = 0;
+
+		for (i = 0, k = 0; i < left; i++) {
+			if (b->home[i] == home) {
+				group[k++] = b->obj[i];
+			} else {
+				b->obj[rest] = b->obj[i];
+				b->home[rest++] = b->home[i];
+			}
+		}
+		nta_deliver(p, cnt, home, group, k);
+		left = rest;
+	}
 	b->n = 0;
+	b->mixed = 0;
 }
 
 static __rte_noinline void
@@ -371,9 +403,11 @@ nta_free_remote(struct nta_pool *p, struct nta_counters *cnt,
 		nta_batch_bad(p, cnt, b, obj, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return;
 	}
-	if (unlikely(b->n == NTA_REMOTE_BATCH || b->home != v))
+	if (unlikely(b->n == NTA_REMOTE_BATCH))
 		nta_batch_flush(p, cnt, b);
-	b->home = v;
+	if (b->n != 0 && b->home[0] != v)
+		b->mixed = 1;
+	b->home[b->n] = v;
 	b->obj[b->n++] = obj;
 }
 
@@ -386,7 +420,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 
 	b.n = 0;
 	b.nb_bad = 0;
-	b.home = NTA_ST_USED_ANY;
+	b.mixed = 0;
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
 		const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
@@ -475,7 +509,7 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 		return nta_enqueue_any(p, objs, n, id);
 	b.n = 0;
 	b.nb_bad = 0;
-	b.home = NTA_ST_USED_ANY;
+	b.mixed = 0;
 	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
 	nta_batch_flush(p, &lc->cnt, &b);
 	nta_cnt_add(&lc->cnt.local_frees, local);
@@ -514,9 +548,10 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		if (unlikely(q >= nb))
 			break;
 		st = state + q;
-		if (unlikely(*st != mine))
+		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
 			break;
-		*st = NTA_ST_LOCAL;
+		/* relaxed: a racing double free elsewhere may CAS it */
+		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
 		lst[len] = st;
 		lifo[len++] = o;
 	}

@@ -245,6 +245,7 @@ unsigned int nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint8_t new_state);
 void nta_reap_dead_rings_locked(struct nta_pool *p);
+void nta_recount_dead_locked(struct nta_pool *p);
 
 /* nta_lcore.c */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
