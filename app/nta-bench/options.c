@@ -44,7 +44,7 @@ usage(const char *prog)
 	       "                      ring_sp_sc,stack,lf_stack,bucket)\n"
 	       "  --duration-ms=N     length of one timed run (default 100)\n"
 	       "  --repeat=N          runs per figure, the handlers taking turns;\n"
-	       "                      the median is kept (default 3)\n"
+	       "                      the median is kept (default 5)\n"
 	       "  --warmup-ms=N       untimed run before each one (default 20)\n"
 	       "  --out=DIR           CSV, JSON and chart go there (default ./bench-out)\n"
 	       "  --caches=LIST       cache sizes (default 0,32,256,512)\n"
@@ -70,7 +70,7 @@ opts_defaults(struct bench_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->cases = (1u << BENCH_CASE_MAX) - 1;
 	o->duration_ms = 100;
-	o->repeat = 3;
+	o->repeat = 5;
 	o->warmup_ms = 20;
 	rte_strscpy(o->out_dir, "./bench-out", sizeof(o->out_dir));
 	o->nb_handlers = RTE_DIM(default_handlers);
