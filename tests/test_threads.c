@@ -7,6 +7,7 @@
  */
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include <rte_cycles.h>
@@ -203,6 +204,179 @@ NTA_TEST(unregistered_threads, "threads unknown to DPDK (LCORE_ID_ANY) get and p
 	}
 	rte_mempool_free(mp);
 	rte_mempool_free(mpc);
+	return 0;
+}
+
+/* ---- the slots unregistered threads share ---- */
+
+struct slot_steps {
+	struct rte_mempool *mp;
+	int step;
+	int ok;
+	int flushed;
+	struct rte_mempool_nta_lcore_stats before, after;
+};
+
+static int
+any_stats(struct rte_mempool *mp, struct rte_mempool_nta_lcore_stats *s)
+{
+	return rte_mempool_nta_lcore_stats_get(mp, LCORE_ID_ANY, s);
+}
+
+/* One unregistered thread, one step of the test per call. */
+static void *
+slot_step_thread(void *arg)
+{
+	struct slot_steps *t = arg;
+	void *o[10], *x;
+	unsigned int i;
+
+	t->ok = rte_lcore_id() == LCORE_ID_ANY && any_stats(t->mp, &t->before) == 0;
+	switch (t->step) {
+	case 0: /* ten single gets and puts */
+		for (i = 0; i < 10 && t->ok; i++)
+			t->ok = rte_mempool_get(t->mp, &o[i]) == 0;
+		if (t->ok)
+			for (i = 0; i < 10; i++)
+				rte_mempool_put(t->mp, o[i]);
+		break;
+	case 1: /* a double free */
+		t->ok = t->ok && rte_mempool_get(t->mp, &x) == 0;
+		if (t->ok) {
+			rte_mempool_put(t->mp, x);
+			rte_mempool_put(t->mp, x);
+		}
+		break;
+	case 2: /* give back what the slots hold */
+		t->flushed = rte_mempool_nta_lcore_flush(t->mp);
+		break;
+	}
+	t->ok = t->ok && any_stats(t->mp, &t->after) == 0;
+	return NULL;
+}
+
+static int
+slot_step(struct slot_steps *t, int step)
+{
+	pthread_t th;
+
+	t->step = step;
+	t->ok = 0;
+	if (pthread_create(&th, NULL, slot_step_thread, t) != 0)
+		return -1;
+	pthread_join(th, NULL);
+	return t->ok ? 0 : -1;
+}
+
+struct slot_churn {
+	struct rte_mempool *mp;
+	unsigned int iters;
+	int ok;
+};
+
+/* Get 1..8, stamp them with this thread's id, check the stamp is still
+ * there after a yield (no other thread got the same object), put back.
+ */
+static void *
+slot_churn_thread(void *arg)
+{
+	struct slot_churn *t = arg;
+	uintptr_t me = (uintptr_t)t;
+	void *o[8];
+	unsigned int i, k;
+
+	t->ok = rte_lcore_id() == LCORE_ID_ANY;
+	for (i = 0; i < t->iters && t->ok; i++) {
+		unsigned int b = 1 + i % 8;
+
+		if (rte_mempool_get_bulk(t->mp, o, b) != 0)
+			continue;
+		for (k = 0; k < b; k++)
+			*(volatile uintptr_t *)o[k] = me + k;
+		if (i % 64 == 0)
+			sched_yield();
+		for (k = 0; k < b; k++)
+			if (*(volatile uintptr_t *)o[k] != me + k) {
+				printf("object %p handed to two threads at once\n", o[k]);
+				t->ok = 0;
+			}
+		rte_mempool_put_bulk(t->mp, o, b);
+	}
+	return NULL;
+}
+
+NTA_TEST(unregistered_slots, "slots shared by unregistered threads: counted as free, double frees refused, nothing stranded", 1)
+{
+	const unsigned int n = 1024, nt = 4;
+	struct rte_mempool *mp = tp_create("unreg_slots", n, 64, 0, 0, NULL);
+	struct slot_steps t = { .mp = mp };
+	struct slot_churn c[4];
+	pthread_t th[4];
+	static void *all[1024];
+	uint64_t held;
+	unsigned int i;
+
+	CHECK(mp != NULL, "create");
+	/* 1: gets and puts stay in a slot: served there, still free */
+	CHECK_OK(slot_step(&t, 0));
+	CHECK(t.after.local_hits == 10 && t.after.local_frees == 10,
+	      "slot hits %lu frees %lu", t.after.local_hits, t.after.local_frees);
+	CHECK(t.after.depot_gets > 0 && t.after.depot_gets < n, "refilled %lu",
+	      t.after.depot_gets);
+	held = t.after.held;
+	CHECK(held == t.after.depot_gets - t.after.depot_puts && held > 0,
+	      "held %lu, depot gets %lu puts %lu", held, t.after.depot_gets,
+	      t.after.depot_puts);
+	CHECK(rte_mempool_avail_count(mp) == n, "avail %u with %lu in a slot",
+	      rte_mempool_avail_count(mp), held);
+	CHECK(tp_audit_ok(mp) == 0, "audit with objects in a slot");
+
+	/* 2: the second free of an object sitting in a slot is refused */
+	CHECK_OK(slot_step(&t, 1));
+	CHECK(t.after.bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE] ==
+	      t.before.bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE] + 1,
+	      "double free counted %lu",
+	      t.after.bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE]);
+	CHECK(t.after.held == held, "held %lu after get, put, put (was %lu)",
+	      t.after.held, held);
+	CHECK(rte_mempool_avail_count(mp) == n && tp_audit_ok(mp) == 0,
+	      "no duplicate after the double free");
+
+	/* 3: a registered lcore gets every object, those in slots too */
+	CHECK(tp_get_all(mp, all, n, 32) == (int)n, "lcore got only part");
+	CHECK(tp_unique(all, n) == 0, "duplicates");
+	CHECK(rte_mempool_nta_lcore_stats_get(mp, LCORE_ID_ANY, &t.after) == 0 &&
+	      t.after.held == 0, "slots still hold %lu", t.after.held);
+	rte_mempool_put_bulk(mp, all, n);
+	CHECK(rte_mempool_nta_lcore_flush(mp) > 0, "lcore flush");
+
+	/* 4: an unregistered thread's flush empties the slots */
+	CHECK_OK(slot_step(&t, 0));
+	held = t.after.held;
+	CHECK_OK(slot_step(&t, 2));
+	CHECK(t.flushed == (int)held && t.after.held == 0,
+	      "flush gave back %d of %lu, %lu left", t.flushed, held,
+	      t.after.held);
+	CHECK(rte_mempool_avail_count(mp) == n && tp_audit_ok(mp) == 0,
+	      "after flush");
+
+	/* 5: four threads, two cores or fewer: no object in two hands */
+	for (i = 0; i < nt; i++) {
+		c[i] = (struct slot_churn){ mp, 50000, 0 };
+		pthread_create(&th[i], NULL, slot_churn_thread, &c[i]);
+	}
+	for (i = 0; i < nt; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(c[i].ok, "churn thread %u", i);
+	}
+	CHECK(rte_mempool_avail_count(mp) == n, "avail %u after churn",
+	      rte_mempool_avail_count(mp));
+	CHECK(tp_audit_ok(mp) == 0, "audit after churn");
+	CHECK(rte_mempool_nta_lcore_stats_get(mp, LCORE_ID_ANY, &t.after) == 0 &&
+	      t.after.local_hits > t.after.depot_gets,
+	      "slots served %lu, depot %lu", t.after.local_hits,
+	      t.after.depot_gets);
+	rte_mempool_free(mp);
 	return 0;
 }
 

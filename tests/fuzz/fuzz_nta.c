@@ -1034,6 +1034,13 @@ pool_finish(struct fz_pool *pm)
 			FZ_ASSERT(rte_mempool_nta_lcore_flush(pm->mp) >= 0, "flush");
 		}
 	}
+	/* the slots unregistered threads share: flushed from one of them */
+	FZ_ASSERT(rte_mempool_nta_lcore_stats_get(pm->mp, LCORE_ID_ANY, &ls) == 0,
+		  "unregistered stats");
+	fz_set_lcore(LCORE_ID_ANY);
+	FZ_ASSERT(rte_mempool_nta_lcore_flush(pm->mp) == (int)ls.held,
+		  "pool %d: unregistered flush gave back other than the %" PRIu64
+		  " held", pm->id, ls.held);
 	fz_set_lcore(0);
 	FZ_ASSERT(rte_mempool_nta_stats_get(pm->mp, &st) == 0, "stats");
 	FZ_ASSERT(st.depot == pm->n && st.avail == pm->n,

@@ -520,6 +520,8 @@ nta_pool_reset(struct nta_pool *p)
 		nta_lcore_set_last(p, lc, NULL);
 		meta += nta_lcore_memsize(&p->lay);
 	}
+	for (i = 0; i < NTA_ANY_SLOTS; i++)
+		__atomic_store_n(&p->any[i].len, 0, __ATOMIC_RELAXED);
 	p->meta_bytes = meta;
 	ret = nta_dir_init(p, 16);
 	nta_unlock(p);

@@ -53,6 +53,7 @@ nta_alloc(struct rte_mempool *mp)
 		return -ENOMEM;
 	p->mp = mp;
 	p->lay = lay;
+	p->any_cap = RTE_MIN(NTA_ANY_MAX, lay.lifo_size);
 	p->meta_bytes = sizeof(*p);
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
@@ -123,12 +124,30 @@ nta_lifo_pop(struct nta_lcore *lc, void **objs,
 	nta_cnt_add(&lc->cnt.local_hits, n);
 }
 
-static int
+static __rte_noinline int
 nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 {
+	struct nta_any_slot *s;
+	int ok;
+
 	if (n == 0)
 		return 0;
-	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0) {
+	/* a shared slot, if one is free and it (or a refill) has enough */
+	if (n <= p->any_cap && (s = nta_any_lock(p)) != NULL) {
+		ok = s->len >= n || nta_any_refill(p, s, n) == 0;
+		if (ok)
+			nta_any_take(s, objs, n);
+		nta_any_unlock(s);
+		if (ok) {
+			__atomic_fetch_add(&p->any_cnt.local_hits, n,
+					   __ATOMIC_RELAXED);
+			return 0;
+		}
+	}
+	/* the depot, after taking back what the slots hold if need be */
+	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0 &&
+	    (nta_any_reclaim(p) == 0 ||
+	     nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0)) {
 		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
 				   __ATOMIC_RELAXED);
 		nta_exhaustion_log(p, LCORE_ID_ANY, n);
@@ -158,7 +177,10 @@ nta_dequeue_big(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 	nta_drain_all(p, lc);
 	have = lc->len;
 	if (nta_depot_take(p, objs + have, n - have, n - have,
-			   nta_used_state(id)) == 0)
+			   nta_used_state(id)) == 0 &&
+	    (nta_any_reclaim(p) == 0 ||
+	     nta_depot_take(p, objs + have, n - have, n - have,
+			    nta_used_state(id)) == 0))
 		return nta_dequeue_fail(p, id, n);
 	nta_cnt_add(&lc->cnt.depot_gets, n - have);
 	nta_lifo_pop(lc, objs, have, nta_used_state(id));
@@ -180,6 +202,9 @@ nta_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int n)
 	need = n - lc->len;
 	want = RTE_MIN(lc->cap - lc->len, need + lc->cap / 2);
 	got = nta_depot_take(p, lc->lifo + lc->len, need, want, NTA_ST_LOCAL);
+	if (got == 0 && nta_any_reclaim(p) != 0)
+		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
+				     NTA_ST_LOCAL);
 	if (got == 0)
 		return -ENOBUFS;
 	nta_lifo_note_states(p, lc, lc->len, lc->len + got);
@@ -293,7 +318,7 @@ struct nta_remote_batch {
  * are shared.
  */
 static inline void
-nta_cnt_add_by(const struct nta_pool *p, struct nta_counters *cnt,
+nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
 	       uint64_t *c, uint64_t v)
 {
 	if (cnt == &p->any_cnt)
@@ -411,12 +436,36 @@ nta_free_remote(struct nta_pool *p, struct nta_counters *cnt,
 	b->obj[b->n++] = obj;
 }
 
+/* Free of a USED_ANY object into the thread's slot. The CAS: other
+ * threads may free the same object at the same moment.
+ */
+static inline void
+nta_free_to_slot(struct nta_pool *p, struct nta_any_slot *s,
+		 struct nta_remote_batch *b, void *obj, uint8_t *st)
+{
+	uint8_t v = NTA_ST_USED_ANY;
+
+	if (unlikely(!__atomic_compare_exchange_n(st, &v, NTA_ST_LOCAL, 0,
+						  __ATOMIC_RELAXED,
+						  __ATOMIC_RELAXED))) {
+		nta_batch_bad(p, &p->any_cnt, b, obj,
+			      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		return;
+	}
+	if (unlikely(s->len == p->any_cap))
+		nta_any_spill(p, s, p->any_cap / 2);
+	s->obj[s->len] = obj;
+	s->st[s->len] = st;
+	__atomic_store_n(&s->len, s->len + 1, __ATOMIC_RELAXED);
+}
+
 static __rte_noinline int
 nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 		unsigned int id)
 {
+	struct nta_any_slot *s = n != 0 ? nta_any_lock(p) : NULL;
 	struct nta_remote_batch b;
-	unsigned int i;
+	unsigned int i, kept = 0;
 
 	b.n = 0;
 	b.nb_bad = 0;
@@ -426,16 +475,32 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 		const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
 		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
 		uint8_t *st;
+		uint8_t v;
 
 		if (unlikely(idx < 0)) {
 			nta_classify_bad(p, &p->any_cnt, &b, o, a);
 			continue;
 		}
 		st = (uint8_t *)(uintptr_t)&a->state[idx];
-		nta_free_remote(p, &p->any_cnt, &b, o, st,
-				__atomic_load_n(st, __ATOMIC_RELAXED));
+		v = __atomic_load_n(st, __ATOMIC_RELAXED);
+		if (s != NULL && v == NTA_ST_USED_ANY) {
+			unsigned int before = b.nb_bad;
+
+			nta_free_to_slot(p, s, &b, o, st);
+			kept += b.nb_bad == before;
+			continue;
+		}
+		/* an lcore's object goes home; without a slot, USED_ANY
+		 * objects go to the depot
+		 */
+		nta_free_remote(p, &p->any_cnt, &b, o, st, v);
 	}
+	if (s != NULL)
+		nta_any_unlock(s);
 	nta_batch_flush(p, &p->any_cnt, &b);
+	if (kept != 0)
+		__atomic_fetch_add(&p->any_cnt.local_frees, kept,
+				   __ATOMIC_RELAXED);
 	if (unlikely(b.nb_bad != 0))
 		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
 	return 0;
@@ -628,6 +693,7 @@ nta_pool_count(const struct nta_pool *p)
 		sum += __atomic_load_n(&lc->len, __ATOMIC_RELAXED);
 		sum += nta_ring_count(lc->ring);
 	}
+	sum += nta_any_count(p);
 	/* a concurrent reader may briefly see an object twice */
 	return RTE_MIN(sum, p->populated);
 }

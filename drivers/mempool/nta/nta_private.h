@@ -190,6 +190,19 @@ struct nta_lcore {
 	struct nta_counters cnt;
 } __rte_cache_aligned;
 
+/* Free objects shared by unregistered threads (see nta_any.c): a small
+ * LIFO behind a try-lock. Its objects are LOCAL, like a LIFO's.
+ */
+#define NTA_ANY_SLOTS 8u
+#define NTA_ANY_MAX 64u
+
+struct nta_any_slot {
+	uint32_t lock;               /* 1 while a thread uses the slot */
+	uint32_t len;                /* under lock; read relaxed by counts */
+	void *obj[NTA_ANY_MAX];
+	uint8_t *st[NTA_ANY_MAX];    /* state byte of each entry */
+} __rte_cache_aligned;
+
 struct nta_metablock {
 	struct nta_metablock *next;
 	size_t used;
@@ -216,6 +229,8 @@ struct nta_pool {
 	pthread_mutex_t lock;        /* depot, arena table, dead rings */
 	uint32_t nb_dead;            /* lcores whose thread left; under lock */
 	struct nta_counters any_cnt; /* unregistered threads, atomic adds */
+	uint32_t any_cap;            /* objects per slot, <= NTA_ANY_MAX */
+	struct nta_any_slot any[NTA_ANY_SLOTS];
 	struct nta_lcore lc[RTE_MAX_LCORE];
 };
 
@@ -258,6 +273,17 @@ void nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc,
 		    unsigned int keep);
 void nta_lifo_note_states(struct nta_pool *p, struct nta_lcore *lc,
 			  unsigned int from, unsigned int to);
+
+/* nta_any.c */
+struct nta_any_slot *nta_any_lock(struct nta_pool *p);
+void nta_any_unlock(struct nta_any_slot *s);
+void nta_any_take(struct nta_any_slot *s, void **objs, unsigned int n);
+int nta_any_refill(struct nta_pool *p, struct nta_any_slot *s,
+		   unsigned int n);
+unsigned int nta_any_spill(struct nta_pool *p, struct nta_any_slot *s,
+			   unsigned int keep);
+unsigned int nta_any_reclaim(struct nta_pool *p);
+uint64_t nta_any_count(const struct nta_pool *p);
 
 /* nta_bad.c */
 void nta_bad_free(struct nta_pool *p, struct nta_counters *cnt,

@@ -49,6 +49,7 @@ nta_lcore_read(const struct nta_pool *p, unsigned int id,
 	memset(s, 0, sizeof(*s));
 	if (id >= RTE_MAX_LCORE) {
 		nta_counters_read(&p->any_cnt, s);
+		s->held = nta_any_count(p);
 		return;
 	}
 	nta_counters_read(&p->lc[id].cnt, s);
@@ -183,6 +184,13 @@ nta_audit_lists(struct nta_audit_ctx *c)
 			c->r->in_rings++;
 		}
 	}
+	for (i = 0; i < NTA_ANY_SLOTS; i++) {
+		const struct nta_any_slot *s = &c->p->any[i];
+
+		for (j = 0; j < s->len; j++)
+			nta_audit_mark(c, s->obj[j], NTA_ST_LOCAL);
+		c->r->in_lifos += s->len;
+	}
 }
 
 static void
@@ -281,7 +289,10 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 
 	if (p == NULL)
 		return -EINVAL;
-	if (id >= RTE_MAX_LCORE || p->lc[id].lifo == NULL)
+	if (id >= RTE_MAX_LCORE)
+		/* an unregistered thread: the slots they share */
+		return (int)nta_any_reclaim(p);
+	if (p->lc[id].lifo == NULL)
 		return 0;
 	lc = &p->lc[id];
 	/* a new thread on a reused id: take the ring back from the lock
@@ -375,6 +386,10 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 				ring, lc->live ? "" : " (thread gone)");
 		shown++;
 	}
+	if (nta_any_count(p) != 0)
+		off += snprintf(buf + off, sizeof(buf) - off,
+				" unregistered threads' slots: %" PRIu64 " held;",
+				nta_any_count(p));
 	free_now = nta_pool_count(p);
 	/* Fewer free objects than asked is plain exhaustion, and routine
 	 * when the mempool cache asks for a refill (it falls back to a

@@ -54,7 +54,9 @@ enum rte_mempool_nta_bad_kind {
 
 /** Counters of one lcore (or of unregistered threads). */
 struct rte_mempool_nta_lcore_stats {
-	uint64_t held;           /**< free objects in its LIFO now */
+	uint64_t held;           /**< free objects in its LIFO now (for
+				  *   unregistered threads: in their shared
+				  *   slots) */
 	uint64_t ring_pending;   /**< frees waiting in its remote ring now */
 	uint64_t local_hits;     /**< objects served from its LIFO */
 	uint64_t local_frees;    /**< objects it freed to its own LIFO */
@@ -89,7 +91,7 @@ struct rte_mempool_nta_audit_report {
 	uint64_t objects;    /**< objects found in the arenas */
 	uint64_t in_use;     /**< objects in the hands of the application */
 	uint64_t in_depot;   /**< free in the depot */
-	uint64_t in_lifos;   /**< free in per-lcore LIFOs */
+	uint64_t in_lifos;   /**< free in per-lcore LIFOs and shared slots */
 	uint64_t in_rings;   /**< free, waiting in remote rings */
 	uint64_t duplicates; /**< objects found in two places (must be 0) */
 	uint64_t lost;       /**< free objects found in no list (must be 0) */
@@ -131,7 +133,9 @@ int rte_mempool_nta_audit(const struct rte_mempool *mp,
 /**
  * Give what the calling lcore holds (LIFO and pending remote frees) back
  * to the shared depot, so other lcores and threads can get it. Use it when
- * an lcore stops using the pool for a while.
+ * an lcore stops using the pool for a while. Called from an unregistered
+ * thread, it gives back what the slots shared by unregistered threads hold
+ * (those a thread is using at that moment keep theirs).
  * @return the number of objects given back, or -EINVAL.
  */
 int rte_mempool_nta_lcore_flush(struct rte_mempool *mp);
