@@ -288,6 +288,9 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 		id = LCORE_ID_ANY;
 	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
 	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_used_state(id));
+	if (ret < 0 && nta_any_reclaim(p) != 0)
+		ret = nta_depot_take_blocks(p, first_obj_table, n,
+					    nta_used_state(id));
 	if (ret < 0)
 		__atomic_fetch_add(&cnt->failed_dequeues, 1, __ATOMIC_RELAXED);
 	else
