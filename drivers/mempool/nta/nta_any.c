@@ -132,6 +132,18 @@ nta_any_reclaim(struct nta_pool *p)
 	return k;
 }
 
+/* After a depot take of `need` objects failed: take back what the slots
+ * hold, and say whether a second try can succeed. The depot count, not
+ * what this call moved, decides: another thread's reclaim may have moved
+ * the same objects a moment earlier.
+ */
+int
+nta_any_reclaim_for(struct nta_pool *p, uint64_t need)
+{
+	nta_any_reclaim(p);
+	return __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED) >= need;
+}
+
 uint64_t
 nta_any_count(const struct nta_pool *p)
 {

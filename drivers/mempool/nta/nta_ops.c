@@ -146,7 +146,7 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 	}
 	/* the depot, after taking back what the slots hold if need be */
 	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0 &&
-	    (nta_any_reclaim(p) == 0 ||
+	    (!nta_any_reclaim_for(p, n) ||
 	     nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0)) {
 		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
 				   __ATOMIC_RELAXED);
@@ -178,7 +178,7 @@ nta_dequeue_big(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 	have = lc->len;
 	if (nta_depot_take(p, objs + have, n - have, n - have,
 			   nta_used_state(id)) == 0 &&
-	    (nta_any_reclaim(p) == 0 ||
+	    (!nta_any_reclaim_for(p, n - have) ||
 	     nta_depot_take(p, objs + have, n - have, n - have,
 			    nta_used_state(id)) == 0))
 		return nta_dequeue_fail(p, id, n);
@@ -202,7 +202,7 @@ nta_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int n)
 	need = n - lc->len;
 	want = RTE_MIN(lc->cap - lc->len, need + lc->cap / 2);
 	got = nta_depot_take(p, lc->lifo + lc->len, need, want, NTA_ST_LOCAL);
-	if (got == 0 && nta_any_reclaim(p) != 0)
+	if (got == 0 && nta_any_reclaim_for(p, need))
 		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
 				     NTA_ST_LOCAL);
 	if (got == 0)
@@ -288,7 +288,7 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 		id = LCORE_ID_ANY;
 	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
 	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_used_state(id));
-	if (ret < 0 && nta_any_reclaim(p) != 0)
+	if (ret < 0 && nta_any_reclaim_for(p, (uint64_t)n * p->lay.contig))
 		ret = nta_depot_take_blocks(p, first_obj_table, n,
 					    nta_used_state(id));
 	if (ret < 0)

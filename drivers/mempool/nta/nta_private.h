@@ -283,6 +283,7 @@ int nta_any_refill(struct nta_pool *p, struct nta_any_slot *s,
 unsigned int nta_any_spill(struct nta_pool *p, struct nta_any_slot *s,
 			   unsigned int keep);
 unsigned int nta_any_reclaim(struct nta_pool *p);
+int nta_any_reclaim_for(struct nta_pool *p, uint64_t need);
 uint64_t nta_any_count(const struct nta_pool *p);
 
 /* nta_bad.c */
