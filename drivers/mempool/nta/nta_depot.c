@@ -52,9 +52,22 @@ nta_arena_take(struct nta_pool *p, struct nta_arena *a, void **dst,
 			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(a->dmap[w]);
 
 			nta_dmap_clear(a, i);
-			nta_state_store(a, i, new_state);
-			dst[k++] = nta_slot_obj(p, a, i);
 			a->depot_avail--;
+			if (unlikely(!nta_state_cas(a, i, NTA_ST_DEPOT,
+						    new_state))) {
+				/* a double free raced the object's home:
+				 * it sits in the home's LIFO too; leave it
+				 * there (see the user guide's limits)
+				 */
+				__atomic_store_n(&p->depot_count,
+						 p->depot_count - 1,
+						 __ATOMIC_RELAXED);
+				__atomic_fetch_add(&p->any_cnt.bad_frees[
+					RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE], 1,
+					__ATOMIC_RELAXED);
+				continue;
+			}
+			dst[k++] = nta_slot_obj(p, a, i);
 		}
 		if (k < max)
 			w++;

@@ -123,15 +123,17 @@ nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int max)
 				nta_arena_slot(p, a, (uintptr_t)o)];
 		}
 		/* the sender marked it REMOTE; anything else means the owner
-		 * freed it locally in a race with this (double) free
+		 * freed it locally in a race with this (double) free. A CAS,
+		 * not a load and a store: a racing free may move it to the
+		 * depot in between.
 		 */
-		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) !=
-			     NTA_ST_REMOTE)) {
+		if (unlikely(!__atomic_compare_exchange_n(st,
+				&(uint8_t){ NTA_ST_REMOTE }, NTA_ST_LOCAL, 0,
+				__ATOMIC_RELAXED, __ATOMIC_RELAXED))) {
 			nta_bad_free(p, &lc->cnt, o,
 				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 			continue;
 		}
-		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
 		lc->lst[lc->len + k] = st;
 		dst[k++] = o;
 	}
