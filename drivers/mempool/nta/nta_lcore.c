@@ -115,13 +115,9 @@ nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int max)
 		void *o = dst[i];
 		uint8_t *st = nta_hot_state(p, lc, o);
 
-		if (unlikely(st == NULL)) {
-			/* the sender checked it is an object of this pool */
-			const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)o);
-
-			st = (uint8_t *)(uintptr_t)&a->state[
-				nta_arena_slot(p, a, (uintptr_t)o)];
-		}
+		/* the sender checked it is an object of this pool */
+		if (unlikely(st == NULL))
+			st = nta_state_ptr(p, lc, o);
 		/* the sender marked it REMOTE; anything else means the owner
 		 * freed it locally in a race with this (double) free. A CAS,
 		 * not a load and a store: a racing free may move it to the

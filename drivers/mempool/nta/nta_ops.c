@@ -124,6 +124,21 @@ nta_lifo_pop(struct nta_lcore *lc, void **objs,
 	nta_cnt_add(&lc->cnt.local_hits, n);
 }
 
+/* A depot take of at least min objects; when the depot is short, the
+ * slots of unregistered threads are emptied into it and the take is tried
+ * once more.
+ */
+static unsigned int
+nta_depot_take_reclaim(struct nta_pool *p, void **dst, unsigned int min,
+		       unsigned int max, uint8_t new_state)
+{
+	unsigned int got = nta_depot_take(p, dst, min, max, new_state);
+
+	if (got == 0 && nta_any_reclaim_for(p, min))
+		got = nta_depot_take(p, dst, min, max, new_state);
+	return got;
+}
+
 static __rte_noinline int
 nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 {
@@ -145,9 +160,7 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 		}
 	}
 	/* the depot, after taking back what the slots hold if need be */
-	if (nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0 &&
-	    (!nta_any_reclaim_for(p, n) ||
-	     nta_depot_take(p, objs, n, n, NTA_ST_USED_ANY) == 0)) {
+	if (nta_depot_take_reclaim(p, objs, n, n, NTA_ST_USED_ANY) == 0) {
 		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
 				   __ATOMIC_RELAXED);
 		nta_exhaustion_log(p, LCORE_ID_ANY, n);
@@ -176,11 +189,8 @@ nta_dequeue_big(struct nta_pool *p, struct nta_lcore *lc, void **objs,
 
 	nta_drain_all(p, lc);
 	have = lc->len;
-	if (nta_depot_take(p, objs + have, n - have, n - have,
-			   nta_used_state(id)) == 0 &&
-	    (!nta_any_reclaim_for(p, n - have) ||
-	     nta_depot_take(p, objs + have, n - have, n - have,
-			    nta_used_state(id)) == 0))
+	if (nta_depot_take_reclaim(p, objs + have, n - have, n - have,
+				   nta_used_state(id)) == 0)
 		return nta_dequeue_fail(p, id, n);
 	nta_cnt_add(&lc->cnt.depot_gets, n - have);
 	nta_lifo_pop(lc, objs, have, nta_used_state(id));
@@ -201,9 +211,7 @@ nta_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int n)
 		return 0;
 	need = n - lc->len;
 	want = RTE_MIN(lc->cap - lc->len, need + lc->cap / 2);
-	got = nta_depot_take(p, lc->lifo + lc->len, need, want, NTA_ST_LOCAL);
-	if (got == 0 && nta_any_reclaim_for(p, need))
-		got = nta_depot_take(p, lc->lifo + lc->len, need, want,
+	got = nta_depot_take_reclaim(p, lc->lifo + lc->len, need, want,
 				     NTA_ST_LOCAL);
 	if (got == 0)
 		return -ENOBUFS;
@@ -439,10 +447,10 @@ nta_free_remote(struct nta_pool *p, struct nta_counters *cnt,
 	b->obj[b->n++] = obj;
 }
 
-/* Free of a USED_ANY object into the thread's slot. The CAS: other
- * threads may free the same object at the same moment.
+/* Free of a USED_ANY object into the thread's slot; 1 if kept there.
+ * The CAS: other threads may free the same object at the same moment.
  */
-static inline void
+static inline unsigned int
 nta_free_to_slot(struct nta_pool *p, struct nta_any_slot *s,
 		 struct nta_remote_batch *b, void *obj, uint8_t *st)
 {
@@ -453,13 +461,14 @@ nta_free_to_slot(struct nta_pool *p, struct nta_any_slot *s,
 						  __ATOMIC_RELAXED))) {
 		nta_batch_bad(p, &p->any_cnt, b, obj,
 			      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-		return;
+		return 0;
 	}
 	if (unlikely(s->len == p->any_cap))
 		nta_any_spill(p, s, p->any_cap / 2);
 	s->obj[s->len] = obj;
 	s->st[s->len] = st;
 	__atomic_store_n(&s->len, s->len + 1, __ATOMIC_RELAXED);
+	return 1;
 }
 
 static __rte_noinline int
@@ -487,10 +496,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
 		st = (uint8_t *)(uintptr_t)&a->state[idx];
 		v = __atomic_load_n(st, __ATOMIC_RELAXED);
 		if (s != NULL && v == NTA_ST_USED_ANY) {
-			unsigned int before = b.nb_bad;
-
-			nta_free_to_slot(p, s, &b, o, st);
-			kept += b.nb_bad == before;
+			kept += nta_free_to_slot(p, s, &b, o, st);
 			continue;
 		}
 		/* an lcore's object goes home; without a slot, USED_ANY
