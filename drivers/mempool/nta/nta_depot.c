@@ -3,15 +3,27 @@
  */
 
 /*
- * The depot: free objects nobody holds, kept in place in their arenas
- * (state DEPOT) rather than in a list, so it costs no memory per object.
- * Taking scans arena state bytes from a per-arena cursor. All of it runs
- * under the pool lock, a process-shared mutex: a thread preempted while
- * holding it puts the waiters to sleep instead of making them spin.
+ * The pool lock, magazines and the depot.
+ *
+ * The depot keeps the magazines that no store holds: full ones, empty
+ * ones, and at most one partly filled. Stores trade whole magazines with
+ * it (a full one for an empty one, or the reverse): O(1) under the lock,
+ * whatever the magazine size. Every store holds exactly two magazines,
+ * and the depot owns at least ceil(populated / M) + 1, so while it has at
+ * most one partial magazine it always has an empty one for a store that
+ * gives back a full one: were none empty, it would hold more objects than
+ * the pool has.
+ *
+ * The lock is a process-shared robust mutex: a thread preempted while
+ * holding it puts the waiters to sleep instead of making them spin, and a
+ * process that dies holding it does not block the others.
  */
 
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
+
+#include <rte_malloc.h>
 
 #include "nta_private.h"
 
@@ -19,9 +31,8 @@ void
 nta_lock(struct nta_pool *p)
 {
 	if (unlikely(pthread_mutex_lock(&p->lock) == EOWNERDEAD)) {
-		/* The holder died (a crashed secondary process). What it
-		 * was doing under the lock is lost with it, but the pool
-		 * stays usable; the audit tells whether anything was hurt.
+		/* What the dead holder was doing under the lock is lost
+		 * with it; the audit tells whether anything was hurt.
 		 */
 		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
 			p->mp->name);
@@ -36,144 +47,269 @@ nta_unlock(struct nta_pool *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Take up to max DEPOT objects from arena a, 64 slots per map word,
- * from where the last take stopped; returns how many.
+/* Zeroed driver memory that lives as long as the pool (under the lock). */
+void *
+nta_chunk_alloc(struct nta_pool *p, size_t size)
+{
+	struct nta_chunk *c;
+
+	size += RTE_CACHE_LINE_SIZE;
+	c = rte_zmalloc_socket("nta_chunk", size, RTE_CACHE_LINE_SIZE,
+			       p->mp->socket_id);
+	if (c == NULL)
+		return NULL;
+	c->size = size;
+	c->next = p->chunks;
+	p->chunks = c;
+	__atomic_store_n(&p->meta_bytes, p->meta_bytes + size,
+			 __ATOMIC_RELAXED);
+	return RTE_PTR_ADD(c, RTE_CACHE_LINE_SIZE);
+}
+
+void
+nta_chunks_free(struct nta_pool *p)
+{
+	while (p->chunks != NULL) {
+		struct nta_chunk *c = p->chunks;
+
+		p->chunks = c->next;
+		rte_free(c);
+	}
+}
+
+/* A new empty magazine (under the lock). */
+struct nta_mag *
+nta_mag_new(struct nta_pool *p)
+{
+	size_t arr = (size_t)p->mag_size * sizeof(void *);
+	struct nta_mag *m = nta_chunk_alloc(p, sizeof(*m) + 2 * arr);
+
+	if (m == NULL)
+		return NULL;
+	m->obj = RTE_PTR_ADD(m, sizeof(*m));
+	m->st = RTE_PTR_ADD(m->obj, arr);
+	return m;
+}
+
+static inline void
+nta_mag_list_push(struct nta_mag **list, struct nta_mag *m)
+{
+	m->next = *list;
+	*list = m;
+}
+
+static inline struct nta_mag *
+nta_mag_list_pop(struct nta_mag **list)
+{
+	struct nta_mag *m = *list;
+
+	if (m != NULL)
+		*list = m->next;
+	return m;
+}
+
+static inline void
+nta_depot_count_add(struct nta_pool *p, int64_t v)
+{
+	/* relaxed: get_count reads it without the lock */
+	__atomic_store_n(&p->depot.count, p->depot.count + v,
+			 __ATOMIC_RELAXED);
+}
+
+/* Move the k newest objects of src to the end of dst. */
+static void
+nta_mag_move(struct nta_mag *dst, struct nta_mag *src, uint32_t k)
+{
+	src->n -= k;
+	memcpy(dst->obj + dst->n, src->obj + src->n, k * sizeof(void *));
+	memcpy(dst->st + dst->n, src->st + src->n, k * sizeof(uint32_t *));
+	dst->n += k;
+}
+
+/* Give a magazine (any fill) to the depot, keeping one partial at most. */
+void
+nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m)
+{
+	struct nta_depot *d = &p->depot;
+
+	d->nb_mags++;
+	nta_depot_count_add(p, m->n);
+	if (m->n != 0 && m->n != p->mag_size && d->part != NULL) {
+		nta_mag_move(d->part, m, RTE_MIN(m->n, p->mag_size - d->part->n));
+		if (d->part->n == p->mag_size)
+			nta_mag_list_push(&d->full, nta_mag_list_pop(&d->part));
+	}
+	if (m->n == 0)
+		nta_mag_list_push(&d->empty, m);
+	else if (m->n == p->mag_size)
+		nta_mag_list_push(&d->full, m);
+	else
+		d->part = m; /* the old partial, if any, just filled up */
+}
+
+/* Take a magazine from the depot: the fullest one (full set), or an
+ * empty one. NULL when there is none of that kind.
  */
-static unsigned int
-nta_arena_take(struct nta_pool *p, struct nta_arena *a, void **dst,
-	       unsigned int max, uint8_t new_state)
+struct nta_mag *
+nta_depot_get_locked(struct nta_pool *p, int full)
 {
-	uint32_t words = (a->nb + 63) / 64, w = a->cursor, seen, k = 0;
+	struct nta_depot *d = &p->depot;
+	struct nta_mag *m;
 
-	for (seen = 0; seen <= words && k < max && a->depot_avail > 0; seen++) {
-		if (w >= words)
-			w = 0;
-		while (a->dmap[w] != 0 && k < max) {
-			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(a->dmap[w]);
+	if (full) {
+		m = nta_mag_list_pop(&d->full);
+		if (m == NULL)
+			m = nta_mag_list_pop(&d->part);
+	} else {
+		m = nta_mag_list_pop(&d->empty);
+	}
+	if (m != NULL) {
+		d->nb_mags--;
+		nta_depot_count_add(p, -(int64_t)m->n);
+	}
+	return m;
+}
 
-			nta_dmap_clear(a, i);
-			a->depot_avail--;
-			if (unlikely(!nta_state_cas(a, i, NTA_ST_DEPOT,
-						    new_state))) {
-				/* a double free raced the object's home:
-				 * it sits in the home's LIFO too; leave it
-				 * there (see the user guide's limits)
+/* Loose free objects (their words already FREE) into the depot. */
+void
+nta_depot_put_locked(struct nta_pool *p, void * const *objs,
+		     uint32_t * const *st, unsigned int n)
+{
+	struct nta_depot *d = &p->depot;
+
+	while (n != 0) {
+		struct nta_mag *m = d->part;
+		uint32_t k;
+
+		if (m == NULL) {
+			m = nta_mag_list_pop(&d->empty);
+			if (unlikely(m == NULL)) {
+				/* cannot happen while the counting argument
+				 * holds; grow rather than lose objects
 				 */
-				__atomic_store_n(&p->depot_count,
-						 p->depot_count - 1,
-						 __ATOMIC_RELAXED);
-				__atomic_fetch_add(&p->any_cnt.bad_frees[
-					RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE], 1,
-					__ATOMIC_RELAXED);
-				continue;
+				m = nta_mag_new(p);
+				if (m == NULL) {
+					NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
+						p->mp->name, n);
+					return;
+				}
+				d->nb_mags++;
 			}
-			dst[k++] = nta_slot_obj(p, a, i);
+			d->part = m;
 		}
-		if (k < max)
-			w++;
+		k = RTE_MIN(n, p->mag_size - m->n);
+		memcpy(m->obj + m->n, objs, k * sizeof(void *));
+		memcpy(m->st + m->n, st, k * sizeof(uint32_t *));
+		m->n += k;
+		objs += k;
+		st += k;
+		n -= k;
+		nta_depot_count_add(p, k);
+		if (m->n == p->mag_size)
+			nta_mag_list_push(&d->full, nta_mag_list_pop(&d->part));
 	}
-	a->cursor = w;
-	return k;
 }
 
-static unsigned int
-nta_depot_take_locked(struct nta_pool *p, void **dst, unsigned int n,
-		      uint8_t new_state)
-{
-	unsigned int k = 0, tries;
-	uint32_t c = p->depot_cursor;
-
-	for (tries = 0; tries < p->nb_arenas && k < n; tries++) {
-		struct nta_arena *a;
-
-		if (c >= p->nb_arenas)
-			c = 0;
-		a = p->arenas[c];
-		if (a->depot_avail != 0)
-			k += nta_arena_take(p, a, dst + k, n - k, new_state);
-		if (k < n)
-			c++;
-	}
-	p->depot_cursor = c;
-	__atomic_store_n(&p->depot_count, p->depot_count - k, __ATOMIC_RELAXED);
-	return k;
-}
-
+/* Copy up to n loose objects out of the depot (partial magazine first). */
 unsigned int
-nta_depot_take(struct nta_pool *p, void **dst, unsigned int min,
-	       unsigned int max, uint8_t new_state)
+nta_depot_take_locked(struct nta_pool *p, void **objs, uint32_t **st,
+		      unsigned int n)
 {
-	unsigned int k;
+	struct nta_depot *d = &p->depot;
+	unsigned int got = 0;
 
-	nta_lock(p);
-	if (p->depot_count < min)
-		nta_reap_dead_rings_locked(p);
-	if (p->depot_count < min) {
-		nta_unlock(p);
-		return 0;
-	}
-	k = nta_depot_take_locked(p, dst, RTE_MIN((uint64_t)max,
-						   p->depot_count), new_state);
-	if (unlikely(k < min)) {
-		/* the count promised more than the arenas hold (a racing
-		 * double free can cause that): give back, take nothing
-		 */
-		NTA_LOG(ERR, "pool %s: depot count %" PRIu64 " but %u found",
-			p->mp->name, p->depot_count + k, k);
-		nta_depot_put_locked(p, dst, k, new_state, &p->any_cnt);
-		k = 0;
-	}
-	nta_unlock(p);
-	return k;
-}
+	while (got < n) {
+		struct nta_mag *m = d->part != NULL ? d->part : d->full;
+		uint32_t k;
 
-unsigned int
-nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n,
-		     uint8_t expect, struct nta_counters *cnt)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		struct nta_arena *a = nta_dir_find(p, (uintptr_t)objs[i]);
-		int64_t idx = a ? nta_arena_slot(p, a, (uintptr_t)objs[i]) : -1;
-
-		/* The CAS catches an owner that overwrote the state in a
-		 * race with a double free: the object stays where it is.
-		 */
-		if (idx < 0 || !nta_state_cas(a, (uint32_t)idx, expect,
-					      NTA_ST_DEPOT)) {
-			nta_bad_free(p, cnt, objs[i],
-				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-			continue;
+		if (m == NULL)
+			break;
+		k = RTE_MIN(n - got, m->n);
+		m->n -= k;
+		memcpy(objs + got, m->obj + m->n, k * sizeof(void *));
+		memcpy(st + got, m->st + m->n, k * sizeof(uint32_t *));
+		got += k;
+		nta_depot_count_add(p, -(int64_t)k);
+		if (m == d->part) {
+			if (m->n == 0)
+				nta_mag_list_push(&d->empty,
+						  nta_mag_list_pop(&d->part));
+		} else {
+			nta_mag_list_pop(&d->full);
+			if (m->n == 0)
+				nta_mag_list_push(&d->empty, m);
+			else
+				d->part = m;
 		}
-		nta_dmap_set(a, (uint32_t)idx);
-		a->depot_avail++;
-		k++;
 	}
-	__atomic_store_n(&p->depot_count, p->depot_count + k, __ATOMIC_RELAXED);
-	return k;
+	return got;
 }
 
-unsigned int
-nta_depot_put(struct nta_pool *p, void * const *objs, unsigned int n,
-	      uint8_t expect, struct nta_counters *cnt)
+/* Give the depot the magazines the counting argument asks for. */
+int
+nta_depot_reserve_locked(struct nta_pool *p)
 {
-	unsigned int k;
+	struct nta_depot *d = &p->depot;
 
-	nta_lock(p);
-	k = nta_depot_put_locked(p, objs, n, expect, cnt);
-	nta_unlock(p);
-	return k;
+	d->min_mags = (uint32_t)((p->populated + p->mag_size - 1) /
+				 p->mag_size) + 1;
+	while (d->nb_mags < d->min_mags) {
+		struct nta_mag *m = nta_mag_new(p);
+
+		if (m == NULL)
+			return -ENOMEM;
+		nta_depot_file_locked(p, m);
+	}
+	return 0;
 }
 
 /* ---- contiguous blocks ---- */
 
-/* Are slots i .. i + b - 1 all in the depot and adjacent in memory
- * (not split by a page boundary)?
+/*
+ * rte_mempool_get_contig_blocks(): blocks of `contig` adjacent objects,
+ * all in the depot. Rare, so plainly done: every depot object is marked
+ * in a scratch map, blocks are picked from the map, and the depot is
+ * packed again without them.
  */
+struct nta_blocks {
+	uint64_t *map;    /* bit per object: in the depot */
+	uint64_t *base;   /* first bit of each arena */
+};
+
+static uint64_t
+nta_blocks_bit(const struct nta_pool *p, const struct nta_blocks *b,
+	       const void *obj)
+{
+	const struct nta_arena *a = nta_dir_find(p, (uintptr_t)obj);
+
+	return b->base[a->index] + (uint64_t)nta_arena_slot(p, a,
+							    (uintptr_t)obj);
+}
+
 static int
-nta_block_free(const struct nta_pool *p, const struct nta_arena *a,
-	       uint32_t i, uint32_t b)
+nta_blocks_test(const struct nta_blocks *b, uint64_t i)
+{
+	return (b->map[i >> 6] >> (i & 63)) & 1;
+}
+
+static void
+nta_blocks_mark(const struct nta_pool *p, struct nta_blocks *b,
+		const struct nta_mag *m)
+{
+	uint32_t i;
+
+	for (; m != NULL; m = m->next)
+		for (i = 0; i < m->n; i++) {
+			uint64_t bit = nta_blocks_bit(p, b, m->obj[i]);
+
+			b->map[bit >> 6] |= UINT64_C(1) << (bit & 63);
+		}
+}
+
+/* Block at slot i of a: b objects, in the depot, adjacent in memory? */
+static int
+nta_block_fits(const struct nta_pool *p, const struct nta_blocks *bl,
+	       const struct nta_arena *a, uint32_t i, uint32_t b)
 {
 	uint32_t j;
 
@@ -182,14 +318,15 @@ nta_block_free(const struct nta_pool *p, const struct nta_arena *a,
 	    (uintptr_t)(b - 1) * p->lay.elt_total)
 		return 0;
 	for (j = 0; j < b; j++)
-		if (nta_state_load(a, i + j) != NTA_ST_DEPOT)
+		if (!nta_blocks_test(bl, bl->base[a->index] + i + j))
 			return 0;
 	return 1;
 }
 
+/* Pick n blocks: clear their bits, mark their objects USED. */
 static unsigned int
-nta_blocks_scan(struct nta_pool *p, void **first, unsigned int n,
-		uint8_t new_state, int take)
+nta_blocks_pick(struct nta_pool *p, struct nta_blocks *bl, void **first,
+		unsigned int n, uint32_t owner)
 {
 	uint32_t b = p->lay.contig, ai, i, j;
 	unsigned int k = 0;
@@ -197,39 +334,93 @@ nta_blocks_scan(struct nta_pool *p, void **first, unsigned int n,
 	for (ai = 0; ai < p->nb_arenas && k < n; ai++) {
 		struct nta_arena *a = p->arenas[ai];
 
-		if (a->depot_avail < b)
-			continue;
 		for (i = 0; i + b <= a->nb && k < n; i += b) {
-			if (!nta_block_free(p, a, i, b))
+			if (!nta_block_fits(p, bl, a, i, b))
 				continue;
-			if (take) {
-				for (j = 0; j < b; j++) {
-					nta_state_store(a, i + j, new_state);
-					nta_dmap_clear(a, i + j);
-				}
-				a->depot_avail -= b;
-				first[k] = nta_slot_obj(p, a, i);
+			for (j = 0; j < b; j++) {
+				uint64_t bit = bl->base[ai] + i + j;
+
+				bl->map[bit >> 6] &= ~(UINT64_C(1) << (bit & 63));
+				nta_word_store(&a->state[i + j],
+					       (nta_word_load(&a->state[i + j]) &
+						~NTA_OWN_MASK) | owner);
 			}
-			k++;
+			first[k++] = nta_slot_obj(p, a, i);
 		}
 	}
 	return k;
 }
 
+/* Drop from the depot's magazines the objects whose bit was cleared. */
+static void
+nta_blocks_repack(struct nta_pool *p, const struct nta_blocks *bl)
+{
+	struct nta_depot *d = &p->depot;
+	struct nta_mag *all = NULL, *m;
+	void *obj[64];
+	uint32_t *st[64];
+	unsigned int k = 0;
+
+	while ((m = nta_depot_get_locked(p, 1)) != NULL)
+		nta_mag_list_push(&all, m);
+	while ((m = nta_mag_list_pop(&all)) != NULL) {
+		uint32_t i;
+
+		for (i = 0; i < m->n; i++) {
+			if (!nta_blocks_test(bl, nta_blocks_bit(p, bl, m->obj[i])))
+				continue;
+			obj[k] = m->obj[i];
+			st[k++] = m->st[i];
+			if (k == RTE_DIM(obj)) {
+				nta_depot_put_locked(p, obj, st, k);
+				k = 0;
+			}
+		}
+		m->n = 0;
+		nta_mag_list_push(&d->empty, m);
+		d->nb_mags++;
+	}
+	nta_depot_put_locked(p, obj, st, k);
+}
+
 int
 nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
-		      uint8_t new_state)
+		      uint32_t owner)
 {
+	struct nta_blocks bl = { NULL, NULL };
+	uint64_t total = 0;
+	uint32_t ai;
+	int ret = -ENOBUFS;
+
 	nta_lock(p);
-	/* all or nothing: count first, then take */
-	if (nta_blocks_scan(p, first, n, new_state, 0) < n) {
-		nta_unlock(p);
-		return -ENOBUFS;
+	if (p->depot.count < (uint64_t)n * p->lay.contig)
+		goto out;
+	bl.base = rte_malloc("nta_blocks", (p->nb_arenas + 1) * sizeof(uint64_t), 0);
+	for (ai = 0; bl.base != NULL && ai < p->nb_arenas; ai++) {
+		bl.base[ai] = total;
+		total += p->arenas[ai]->nb;
 	}
-	nta_blocks_scan(p, first, n, new_state, 1);
-	__atomic_store_n(&p->depot_count,
-			 p->depot_count - (uint64_t)n * p->lay.contig,
-			 __ATOMIC_RELAXED);
+	bl.map = rte_zmalloc("nta_blocks", (total + 64) / 64 * sizeof(uint64_t), 0);
+	if (bl.base == NULL || bl.map == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	nta_blocks_mark(p, &bl, p->depot.full);
+	nta_blocks_mark(p, &bl, p->depot.part);
+	/* all or nothing: count on a copy first */
+	if (nta_blocks_pick(p, &bl, first, n, NTA_OWN_FREE) < n) {
+		memset(bl.map, 0, (total + 64) / 64 * sizeof(uint64_t));
+		goto out;
+	}
+	memset(bl.map, 0, (total + 64) / 64 * sizeof(uint64_t));
+	nta_blocks_mark(p, &bl, p->depot.full);
+	nta_blocks_mark(p, &bl, p->depot.part);
+	nta_blocks_pick(p, &bl, first, n, owner);
+	nta_blocks_repack(p, &bl);
+	ret = 0;
+out:
 	nta_unlock(p);
-	return 0;
+	rte_free(bl.map);
+	rte_free(bl.base);
+	return ret;
 }

@@ -401,13 +401,10 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 {
 	struct nta_arena *a;
 
-	size_t map_off = RTE_ALIGN_CEIL(sizeof(*a) + nb, sizeof(uint64_t));
-
-	/* header, state bytes, then the depot bit map */
-	a = nta_meta_alloc(p, map_off + (nb + 63) / 64 * sizeof(uint64_t));
+	/* header, then the object words */
+	a = nta_meta_alloc(p, sizeof(*a) + (size_t)nb * sizeof(uint32_t));
 	if (a == NULL)
 		return NULL;
-	a->dmap = RTE_PTR_ADD(a, map_off);
 	a->magic = NTA_ARENA_MAGIC;
 	a->nb = nb;
 	a->start = start;
@@ -459,8 +456,16 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	      rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
 {
 	struct nta_arena *a;
-	uint32_t i;
+	void *objs[64];
+	uint32_t *st[64];
+	uint32_t i, k = 0;
 
+	if (end > NTA_PTR_MASK) {
+		/* lane entries carry a tag in the pointer's top 16 bits */
+		NTA_LOG(ERR, "pool %s: memory above 2^48 is not supported",
+			p->mp->name);
+		return -EINVAL;
+	}
 	nta_lock(p);
 	a = nta_arena_new(p, start, end, idx0, nb);
 	if (a == NULL || nta_dir_reserve(p, 1) < 0 ||
@@ -474,28 +479,50 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		obj_cb(p->mp, obj_cb_arg, (void *)obj,
 		       iova == RTE_BAD_IOVA ? RTE_BAD_IOVA :
 		       iova + (obj - vbase));
-		a->state[i] = NTA_ST_DEPOT;
-		nta_dmap_set(a, i);
+		a->state[i] = NTA_OWN_FREE;
+		objs[k] = (void *)obj;
+		st[k++] = &a->state[i];
+		if (k == RTE_DIM(objs)) {
+			nta_depot_put_locked(p, objs, st, k);
+			k = 0;
+		}
 	}
-	a->depot_avail = nb;
-	/* relaxed stores: get_count reads these without the lock */
-	__atomic_store_n(&p->depot_count, p->depot_count + nb, __ATOMIC_RELAXED);
+	nta_depot_put_locked(p, objs, st, k);
+	/* relaxed store: get_count reads it without the lock */
 	__atomic_store_n(&p->populated, p->populated + nb, __ATOMIC_RELAXED);
 	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);
 	nta_flat_update(p, start >> p->lay.arena_shift, a);
+	i = nta_depot_reserve_locked(p);
 	nta_unlock(p);
-	return 0;
+	return (int)i;
+}
+
+/* Empty a list of magazines into the depot's empty ones. */
+static void
+nta_mags_forget(struct nta_pool *p, struct nta_mag **list, int depot)
+{
+	while (*list != NULL) {
+		struct nta_mag *m = *list;
+
+		*list = m->next;
+		m->n = 0;
+		m->next = depot ? p->depot.empty : p->ovf_free;
+		if (depot)
+			p->depot.empty = m;
+		else
+			p->ovf_free = m;
+	}
 }
 
 /* A populate that failed was undone by the library (objects taken back,
- * memory freed): forget its arenas before populating again, so a stale
- * pointer into that memory is refused rather than accepted.
+ * memory freed): forget its arenas and every object of it wherever it
+ * sits, before populating again, so a stale pointer into that memory is
+ * refused rather than accepted.
  */
 static int
 nta_pool_reset(struct nta_pool *p)
 {
 	unsigned int i;
-	uint64_t meta = sizeof(*p);
 	int ret;
 
 	NTA_LOG(INFO, "pool %s: populated again, forgetting %u arenas",
@@ -504,25 +531,32 @@ nta_pool_reset(struct nta_pool *p)
 	nta_meta_free_all(p);
 	p->nb_arenas = 0;
 	p->arenas_cap = 0;
-	p->depot_cursor = 0;
 	p->flat_off = 0;
-	__atomic_store_n(&p->depot_count, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->populated, 0, __ATOMIC_RELAXED);
+	nta_mags_forget(p, &p->depot.full, 1);
+	nta_mags_forget(p, &p->depot.part, 1);
+	__atomic_store_n(&p->depot.count, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		struct nta_lcore *lc = &p->lc[i];
-		void *junk[64];
+		struct nta_lane *l;
 
-		if (lc->lifo == NULL)
+		if (lc->lane_to == NULL)
 			continue;
-		while (nta_ring_pop(lc->ring, junk, RTE_DIM(junk)) != 0)
-			;
-		__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
+		for (l = lc->lanes_in; l != NULL; l = l->next)
+			l->tail = l->head;
+		nta_mags_forget(p, &lc->ovf, 0);
+		__atomic_store_n(&lc->ovf_n, 0, __ATOMIC_RELAXED);
+		if (lc->s.cap != 0) {
+			__atomic_store_n(&lc->s.len, 0, __ATOMIC_RELAXED);
+			lc->s.spare->n = 0;
+		}
 		nta_lcore_set_last(p, lc, NULL);
-		meta += nta_lcore_memsize(&p->lay);
 	}
 	for (i = 0; i < NTA_ANY_SLOTS; i++)
-		__atomic_store_n(&p->any[i].len, 0, __ATOMIC_RELAXED);
-	p->meta_bytes = meta;
+		if (p->any[i].s.cap != 0) {
+			__atomic_store_n(&p->any[i].s.len, 0, __ATOMIC_RELAXED);
+			p->any[i].s.spare->n = 0;
+		}
 	ret = nta_dir_init(p, 16);
 	nta_unlock(p);
 	return ret;
@@ -554,7 +588,7 @@ nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 			if (nta_arena_add(p, va, piece_end, idx0, nb,
 					  (uintptr_t)vaddr, iova, obj_cb,
 					  obj_cb_arg) < 0) {
-				NTA_LOG(ERR, "pool %s: no memory for arena metadata",
+				NTA_LOG(ERR, "pool %s: cannot add an arena",
 					mp->name);
 				break;
 			}

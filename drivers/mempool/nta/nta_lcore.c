@@ -3,13 +3,16 @@
  */
 
 /*
- * Per-lcore life: first use (LIFO and ring storage), draining the ring,
- * spilling an overfull LIFO, and handing everything back when a registered
- * thread leaves, so that nothing stays stranded behind a dead lcore id.
+ * Per-lcore life: first use (store and lane table), refill (the spare,
+ * then frees sent home by others, then the depot), and handing everything
+ * back when a registered thread leaves or its process is gone, so that
+ * nothing stays stranded behind a dead lcore id.
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_malloc.h>
 
@@ -17,148 +20,152 @@
 
 #define NTA_BATCH 64
 
-/* Bytes of one lcore's LIFO (object pointers, then their state bytes'
- * addresses), rounded to a cache line; its ring follows.
- */
-static size_t
-nta_lcore_lifo_size(const struct nta_layout *lay)
-{
-	return RTE_ALIGN_CEIL(2 * lay->lifo_size * sizeof(void *),
-			      RTE_CACHE_LINE_SIZE);
-}
-
-size_t
-nta_lcore_memsize(const struct nta_layout *lay)
-{
-	return nta_lcore_lifo_size(lay) + nta_ring_memsize(lay->ring_size);
-}
-
 int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
 	struct nta_lcore *lc = &p->lc[id];
-	size_t lifo_sz = nta_lcore_lifo_size(&p->lay);
-	size_t sz = nta_lcore_memsize(&p->lay);
-	struct nta_ring *r;
-	void *mem;
+	int fresh = lc->lane_to == NULL, ret = 0;
 
-	if (lc->lifo != NULL) {
-		/* a new thread took over the id of one that left: take
-		 * back the ring from the lock holders that reaped it
-		 */
-		nta_lock(p);
-		nta_reap_dead_rings_locked(p);
-		if (!lc->live)
-			p->nb_dead--;
-		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
-		nta_lcore_set_last(p, lc, NULL);
-		nta_unlock(p);
-		return 0;
-	}
-	mem = rte_zmalloc_socket("nta_lcore", sz, RTE_CACHE_LINE_SIZE,
-				 p->mp->socket_id);
-	if (mem == NULL)
-		return -ENOMEM;
-	r = RTE_PTR_ADD(mem, lifo_sz);
-	nta_ring_init(r, p->lay.ring_size);
 	nta_lock(p);
-	p->meta_bytes += sz;
-	lc->cap = p->lay.lifo_size;
-	lc->len = 0;
-	lc->ring = r;
-	lc->lst = (uint8_t **)mem + p->lay.lifo_size;
-	lc->live = 1;
-	/* release: the ring is initialised before anyone can target it
-	 * (an object is USED(id) only after this lcore dequeued it)
-	 */
-	__atomic_store_n(&lc->lifo, (void **)mem, __ATOMIC_RELEASE);
+	if (fresh) {
+		struct nta_lane **t = nta_chunk_alloc(p, RTE_MAX_LCORE *
+						      sizeof(*t));
+
+		if (t == NULL) {
+			nta_unlock(p);
+			return -ENOMEM;
+		}
+		/* release: counts and audits skip a part without it */
+		__atomic_store_n(&lc->lane_to, t, __ATOMIC_RELEASE);
+	} else {
+		/* a new thread on the id of one that left: take back the
+		 * frees the lock holders have not reaped yet
+		 */
+		nta_reap_locked(p);
+	}
+	if (nta_store_attach_locked(p, &lc->s) < 0)
+		ret = -ENOMEM;
+	if (ret == 0 && !lc->live) {
+		if (!fresh)
+			p->nb_dead--;
+		lc->pid = getpid();
+		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
+	}
+	nta_lcore_set_last(p, lc, NULL);
 	nta_unlock(p);
-	return 0;
+	return ret;
 }
 
-/* Record the state byte of LIFO entries from..to-1 (after a refill). */
+/* Drain a home whose thread is gone into the depot (under the lock: the
+ * lock holder is the lanes' single consumer then).
+ */
+static unsigned int
+nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
+{
+	void *obj[NTA_BATCH];
+	uint32_t *st[NTA_BATCH];
+	unsigned int got, k = 0;
+
+	while ((got = nta_lanes_drain(p, id, NULL, obj, st, NTA_BATCH)) != 0) {
+		nta_depot_put_locked(p, obj, st, got);
+		k += got;
+	}
+	return k;
+}
+
+static unsigned int
+nta_lcore_retire_locked(struct nta_pool *p, unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+	unsigned int k = nta_store_count(&lc->s);
+
+	nta_store_detach_locked(p, &lc->s);
+	if (lc->live)
+		p->nb_dead++;
+	__atomic_store_n(&lc->live, 0, __ATOMIC_RELAXED);
+	lc->pid = 0;
+	nta_lcore_set_last(p, lc, NULL);
+	k += nta_drain_dead_locked(p, id);
+	nta_cnt_add(&lc->cnt.depot_puts, k);
+	return k;
+}
+
+unsigned int
+nta_lcore_retire(struct nta_pool *p, unsigned int id)
+{
+	unsigned int k;
+
+	if (p->lc[id].lane_to == NULL)
+		return 0;
+	nta_lock(p);
+	k = nta_lcore_retire_locked(p, id);
+	nta_unlock(p);
+	return k;
+}
+
+/* The loaded magazine is empty: the spare if it is full, else what others
+ * freed to this lcore, else the depot. 0, or -ENOBUFS.
+ */
+int
+nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	struct nta_store *s = &lc->s;
+	unsigned int k;
+
+	if (s->spare->n != 0)
+		return nta_store_swap_or_depot(p, s, &lc->cnt);
+	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->st + s->len,
+			    s->cap - s->len);
+	if (k != 0) {
+		__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return nta_store_swap_or_depot(p, s, &lc->cnt);
+}
+
+/* Is the process that ran lcore part lc gone? (failure paths only) */
+static int
+nta_lcore_orphaned(const struct nta_lcore *lc)
+{
+	return lc->live && lc->pid != 0 && lc->pid != getpid() &&
+		kill(lc->pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Under the lock: lcores of processes that are gone are retired, and the
+ * lanes of lcores whose thread left are drained into the depot.
+ */
 void
-nta_lifo_note_states(struct nta_pool *p, struct nta_lcore *lc,
-		     unsigned int from, unsigned int to)
+nta_reap_locked(struct nta_pool *p)
 {
 	unsigned int i;
 
-	for (i = from; i < to; i++)
-		lc->lst[i] = nta_state_ptr(p, lc, lc->lifo[i]);
-}
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct nta_lcore *lc = &p->lc[i];
 
-/* Move the oldest objects of the LIFO to the depot, keeping `keep`. */
-void
-nta_lifo_spill(struct nta_pool *p, struct nta_lcore *lc, unsigned int keep)
-{
-	unsigned int out = lc->len - keep;
-
-	if (lc->len <= keep)
-		return;
-	nta_depot_put(p, lc->lifo, out, NTA_ST_LOCAL, &lc->cnt);
-	memmove(lc->lifo, lc->lifo + out, keep * sizeof(void *));
-	memmove(lc->lst, lc->lst + out, keep * sizeof(uint8_t *));
-	__atomic_store_n(&lc->len, keep, __ATOMIC_RELAXED);
-	nta_cnt_add(&lc->cnt.depot_puts, out);
-}
-
-/* Take back up to max objects freed to this lcore by others. */
-unsigned int
-nta_drain_ring(struct nta_pool *p, struct nta_lcore *lc, unsigned int max)
-{
-	unsigned int room = RTE_MIN(max, lc->cap - lc->len);
-	unsigned int got, i, k = 0;
-	void **dst = lc->lifo + lc->len;
-
-	got = nta_ring_pop(lc->ring, dst, room);
-	for (i = 0; i < got; i++) {
-		void *o = dst[i];
-		uint8_t *st = nta_hot_state(p, lc, o);
-
-		/* the sender checked it is an object of this pool */
-		if (unlikely(st == NULL))
-			st = nta_state_ptr(p, lc, o);
-		/* the sender marked it REMOTE; anything else means the owner
-		 * freed it locally in a race with this (double) free. A CAS,
-		 * not a load and a store: a racing free may move it to the
-		 * depot in between.
-		 */
-		if (unlikely(!__atomic_compare_exchange_n(st,
-				&(uint8_t){ NTA_ST_REMOTE }, NTA_ST_LOCAL, 0,
-				__ATOMIC_RELAXED, __ATOMIC_RELAXED))) {
-			nta_bad_free(p, &lc->cnt, o,
-				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		if (lc->lane_to == NULL)
 			continue;
+		if (nta_lcore_orphaned(lc)) {
+			NTA_LOG(WARNING, "pool %s: lcore %u of process %d, which is gone, gives back what it held",
+				p->mp->name, i, (int)lc->pid);
+			nta_lcore_retire_locked(p, i);
+		} else if (!lc->live && nta_lanes_pending(p, i) != 0) {
+			nta_drain_dead_locked(p, i);
 		}
-		lc->lst[lc->len + k] = st;
-		dst[k++] = o;
-	}
-	__atomic_store_n(&lc->len, lc->len + k, __ATOMIC_RELAXED);
-	nta_cnt_add(&lc->cnt.remote_drained, k);
-	return got;
-}
-
-void
-nta_drain_all(struct nta_pool *p, struct nta_lcore *lc)
-{
-	for (;;) {
-		if (lc->len == lc->cap)
-			nta_lifo_spill(p, lc, lc->cap / 2);
-		if (nta_drain_ring(p, lc, lc->cap) == 0)
-			break;
 	}
 }
 
-/* Under the lock: hand a ring's content to the depot. */
-static unsigned int
-nta_ring_to_depot_locked(struct nta_pool *p, struct nta_lcore *lc)
+/* A dequeue is about to fail: take back what lcores that are gone and
+ * unregistered threads' slots hold. Returns the depot count after.
+ */
+int
+nta_reclaim(struct nta_pool *p)
 {
-	void *buf[NTA_BATCH];
-	unsigned int got, k = 0;
-
-	while ((got = nta_ring_pop(lc->ring, buf, NTA_BATCH)) != 0)
-		k += nta_depot_put_locked(p, buf, got, NTA_ST_REMOTE, &lc->cnt);
-	return k;
+	nta_lock(p);
+	nta_reap_locked(p);
+	nta_unlock(p);
+	nta_any_reclaim(p);
+	return __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) != 0;
 }
 
 /* After a process died holding the lock: nb_dead from the live flags. */
@@ -168,51 +175,10 @@ nta_recount_dead_locked(struct nta_pool *p)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (p->lc[i].lifo != NULL &&
+		if (p->lc[i].lane_to != NULL &&
 		    !__atomic_load_n(&p->lc[i].live, __ATOMIC_RELAXED))
 			n++;
 	p->nb_dead = n;
-}
-
-/* Rings of lcores whose thread has left are consumed by the lock holder:
- * the lock makes it their single consumer.
- */
-void
-nta_reap_dead_rings_locked(struct nta_pool *p)
-{
-	unsigned int i;
-
-	if (p->nb_dead == 0)
-		return;
-	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		struct nta_lcore *lc = &p->lc[i];
-
-		if (lc->ring != NULL &&
-		    !__atomic_load_n(&lc->live, __ATOMIC_RELAXED) &&
-		    nta_ring_count(lc->ring) != 0)
-			nta_ring_to_depot_locked(p, lc);
-	}
-}
-
-unsigned int
-nta_lcore_retire(struct nta_pool *p, unsigned int id)
-{
-	struct nta_lcore *lc = &p->lc[id];
-	unsigned int k;
-
-	if (lc->lifo == NULL)
-		return 0;
-	nta_lock(p);
-	k = nta_depot_put_locked(p, lc->lifo, lc->len, NTA_ST_LOCAL, &lc->cnt);
-	__atomic_store_n(&lc->len, 0, __ATOMIC_RELAXED);
-	k += nta_ring_to_depot_locked(p, lc);
-	nta_cnt_add(&lc->cnt.depot_puts, k);
-	nta_lcore_set_last(p, lc, NULL);
-	if (lc->live)
-		p->nb_dead++;
-	__atomic_store_n(&lc->live, 0, __ATOMIC_RELAXED);
-	nta_unlock(p);
-	return k;
 }
 
 /* ---- lcore callbacks: a thread that unregisters strands nothing ---- */
@@ -226,7 +192,8 @@ nta_walk_retire(struct rte_mempool *mp, void *arg)
 	if (p == NULL || id >= RTE_MAX_LCORE)
 		return;
 	/* the library's per-lcore cache first: it runs on the leaving
-	 * thread, so these objects come back to its LIFO, then to the depot
+	 * thread, so these objects come back to its store, then to the
+	 * depot
 	 */
 	if (rte_mempool_default_cache(mp, id) != NULL)
 		rte_mempool_cache_flush(rte_mempool_default_cache(mp, id), mp);

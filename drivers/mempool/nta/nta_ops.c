@@ -4,8 +4,8 @@
 
 /*
  * The mempool ops: the fast paths (a registered lcore serving itself from
- * its LIFO, no atomics) and the slow ones (ring drain, depot, remote frees,
- * unregistered threads), kept apart.
+ * its loaded magazine, no atomics) and the slow ones (magazine changes,
+ * remote frees, bad frees, unregistered threads), kept apart.
  */
 
 #include <errno.h>
@@ -15,7 +15,7 @@
 
 #include "nta_private.h"
 
-#define NTA_REMOTE_BATCH 32
+#define NTA_OVF_BATCH 32
 
 struct nta_pool *
 nta_pool_of(const struct rte_mempool *mp)
@@ -53,7 +53,8 @@ nta_alloc(struct rte_mempool *mp)
 		return -ENOMEM;
 	p->mp = mp;
 	p->lay = lay;
-	p->any_cap = RTE_MIN(NTA_ANY_MAX, lay.lifo_size);
+	/* two magazines per store: lifo_size objects held at most */
+	p->mag_size = RTE_MAX(1u, lay.lifo_size / 2);
 	p->meta_bytes = sizeof(*p);
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
@@ -70,8 +71,8 @@ nta_alloc(struct rte_mempool *mp)
 	}
 	p->magic = NTA_POOL_MAGIC;
 	mp->pool_data = p;
-	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, lifo %u, ring %u",
-		mp->name, lay.arena_size, lay.elt_total, lay.lifo_size,
+	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, magazine %u, lane %u",
+		mp->name, lay.arena_size, lay.elt_total, p->mag_size,
 		lay.ring_size);
 	return 0;
 }
@@ -83,12 +84,10 @@ static void
 nta_free(struct rte_mempool *mp)
 {
 	struct nta_pool *p = mp->pool_data;
-	unsigned int i;
 
 	if (p == NULL || p->magic != NTA_POOL_MAGIC)
 		return;
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		rte_free(p->lc[i].lifo);
+	nta_chunks_free(p);
 	nta_meta_free_all(p);
 	pthread_mutex_destroy(&p->lock);
 	p->magic = 0;
@@ -96,128 +95,130 @@ nta_free(struct rte_mempool *mp)
 	mp->pool_data = NULL;
 }
 
+/* Counters of an lcore have one writer; those of unregistered threads
+ * are shared.
+ */
+static inline void
+nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
+	       uint64_t *c, uint64_t v)
+{
+	if (cnt == &p->any_cnt)
+		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+	else
+		nta_cnt_add(c, v);
+}
+
 /* ---------------- dequeue ---------------- */
 
-/* Pop n objects from the LIFO top and mark them handed out by lcore id. */
-static inline void
-nta_lifo_pop(struct nta_lcore *lc, void **objs,
-	     unsigned int n, uint8_t used)
-{
-	/* locals: the state byte stores are char stores, which may alias
-	 * anything, so fields read through lc would be reloaded every time
-	 */
-	void ** const lifo = lc->lifo;
-	uint8_t ** const lst = lc->lst;
-	const unsigned int len = lc->len - n;
-	unsigned int i;
-
-	/* two passes: the pointer copy first (plain loads and stores), the
-	 * state bytes after. Interleaved, each LIFO load came behind a byte
-	 * store to an address known late, and waited on it (measured: a
-	 * third slower at bulk 32)
-	 */
-	for (i = 0; i < n; i++)
-		objs[i] = lifo[len + n - 1 - i];
-	for (i = 0; i < n; i++)
-		__atomic_store_n(lst[len + i], used, __ATOMIC_RELAXED);
-	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
-	nta_cnt_add(&lc->cnt.local_hits, n);
-}
-
-/* A depot take of at least min objects; when the depot is short, the
- * slots of unregistered threads are emptied into it and the take is tried
- * once more.
- */
-static unsigned int
-nta_depot_take_reclaim(struct nta_pool *p, void **dst, unsigned int min,
-		       unsigned int max, uint8_t new_state)
-{
-	unsigned int got = nta_depot_take(p, dst, min, max, new_state);
-
-	if (got == 0 && nta_any_reclaim_for(p, min))
-		got = nta_depot_take(p, dst, min, max, new_state);
-	return got;
-}
-
 static __rte_noinline int
-nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
+nta_dequeue_fail(struct nta_pool *p, struct nta_counters *cnt,
+		 unsigned int id, unsigned int n)
 {
-	struct nta_any_slot *s;
-	int ok;
-
-	if (n == 0)
-		return 0;
-	/* a shared slot, if one is free and it (or a refill) has enough */
-	if (n <= p->any_cap && (s = nta_any_lock(p)) != NULL) {
-		ok = s->len >= n || nta_any_refill(p, s, n) == 0;
-		if (ok)
-			nta_any_take(s, objs, n);
-		nta_any_unlock(s);
-		if (ok) {
-			__atomic_fetch_add(&p->any_cnt.local_hits, n,
-					   __ATOMIC_RELAXED);
-			return 0;
-		}
-	}
-	/* the depot, after taking back what the slots hold if need be */
-	if (nta_depot_take_reclaim(p, objs, n, n, NTA_ST_USED_ANY) == 0) {
-		__atomic_fetch_add(&p->any_cnt.failed_dequeues, 1,
-				   __ATOMIC_RELAXED);
-		nta_exhaustion_log(p, LCORE_ID_ANY, n);
-		return -ENOBUFS;
-	}
-	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
-	return 0;
-}
-
-static __rte_noinline int
-nta_dequeue_fail(struct nta_pool *p, unsigned int id, unsigned int n)
-{
-	nta_cnt_add(&p->lc[id].cnt.failed_dequeues, 1);
+	nta_cnt_add_by(p, cnt, &cnt->failed_dequeues, 1);
 	nta_exhaustion_log(p, id, n);
 	return -ENOBUFS;
 }
 
-/* A request bigger than the LIFO: all of it, then the depot fills the
- * tail.
+/* Put back objects a failed get had taken (they are USED(owner) now). */
+static void
+nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
+	       void * const *objs, unsigned int n, struct nta_counters *cnt)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t *w = nta_word_of(p, lc, objs[i]);
+
+		if (s->len == s->cap && nta_store_make_room(p, s, cnt) < 0) {
+			NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
+				p->mp->name, n - i);
+			return;
+		}
+		nta_store_push(s, objs[i], w, nta_word_load(w));
+	}
+}
+
+/* The general get: magazine after magazine, all or nothing. lc is the
+ * lcore's part (its lanes are drained on the way), NULL for a slot.
  */
 static int
-nta_dequeue_big(struct nta_pool *p, struct nta_lcore *lc, void **objs,
-		unsigned int n, unsigned int id)
+nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
+	      unsigned int id, void **objs, unsigned int n,
+	      struct nta_counters *cnt)
 {
-	unsigned int have;
+	uint32_t owner = nta_owner(id);
+	unsigned int done = 0, k;
+	int reclaimed = 0, ret;
 
-	nta_drain_all(p, lc);
-	have = lc->len;
-	if (nta_depot_take_reclaim(p, objs + have, n - have, n - have,
-				   nta_used_state(id)) == 0)
-		return nta_dequeue_fail(p, id, n);
-	nta_cnt_add(&lc->cnt.depot_gets, n - have);
-	nta_lifo_pop(lc, objs, have, nta_used_state(id));
+	while (done < n) {
+		if (s->len == 0) {
+			ret = lc != NULL ? nta_lcore_refill(p, lc, id) :
+				nta_store_swap_or_depot(p, s, cnt);
+			if (unlikely(ret < 0)) {
+				if (!reclaimed++ && nta_reclaim(p))
+					continue;
+				nta_store_undo(p, s, lc, objs, done, cnt);
+				return -ENOBUFS;
+			}
+		}
+		k = RTE_MIN(s->len, n - done);
+		nta_store_pop(s, objs + done, k, owner);
+		done += k;
+	}
+	nta_cnt_add_by(p, cnt, &cnt->local_hits, n);
 	return 0;
 }
 
-/* Refill the LIFO to at least n objects: first from the remote-free
- * ring (frees sent home by other lcores: they are ours), then from the
- * depot, what is missing plus half a LIFO in one visit.
- */
-static int
-nta_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int n)
+/* An unregistered thread: a shared slot, else the depot itself. */
+static __rte_noinline int
+nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 {
-	unsigned int need, want, got;
+	struct nta_any_slot *slot;
+	uint32_t *st[64];
+	unsigned int done = 0;
 
-	nta_drain_ring(p, lc, lc->cap);
-	if (lc->len >= n)
+	if (n == 0)
 		return 0;
-	need = n - lc->len;
-	want = RTE_MIN(lc->cap - lc->len, need + lc->cap / 2);
-	got = nta_depot_take_reclaim(p, lc->lifo + lc->len, need, want,
-				     NTA_ST_LOCAL);
-	if (got == 0)
-		return -ENOBUFS;
-	nta_lifo_note_states(p, lc, lc->len, lc->len + got);
-	__atomic_store_n(&lc->len, lc->len + got, __ATOMIC_RELAXED);
-	nta_cnt_add(&lc->cnt.depot_gets, got);
+	slot = nta_any_lock(p);
+	if (slot != NULL) {
+		int ret = -ENOBUFS;
+
+		if (slot->s.cap == 0) {
+			nta_lock(p);
+			nta_store_attach_locked(p, &slot->s);
+			nta_unlock(p);
+		}
+		if (slot->s.cap != 0)
+			ret = nta_store_get(p, &slot->s, NULL, LCORE_ID_ANY,
+					    objs, n, &p->any_cnt);
+		nta_any_unlock(slot);
+		if (ret == 0)
+			return 0;
+	}
+	/* all slots busy (or too few objects there): loose from the depot */
+	nta_lock(p);
+	if (p->depot.count < n) {
+		nta_unlock(p);
+		if (!nta_reclaim(p))
+			return nta_dequeue_fail(p, &p->any_cnt, LCORE_ID_ANY, n);
+		nta_lock(p);
+	}
+	if (p->depot.count < n) {
+		nta_unlock(p);
+		return nta_dequeue_fail(p, &p->any_cnt, LCORE_ID_ANY, n);
+	}
+	while (done < n) {
+		unsigned int k = nta_depot_take_locked(p, objs + done, st,
+						       RTE_MIN(n - done, RTE_DIM(st)));
+		unsigned int i;
+
+		for (i = 0; i < k; i++)
+			nta_word_store(st[i], (nta_word_load(st[i]) &
+					       ~NTA_OWN_MASK) | NTA_OWN_ANY);
+		done += k;
+	}
+	nta_unlock(p);
+	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -229,17 +230,14 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 
 	if (n == 0)
 		return 0;
-	if ((lc->lifo == NULL || !lc->live) && nta_lcore_setup(p, id) < 0)
+	if (unlikely(lc->s.cap == 0) && nta_lcore_setup(p, id) < 0)
 		return nta_dequeue_any(p, objs, n);
-	if (n > lc->cap)
-		return nta_dequeue_big(p, lc, objs, n, id);
-	if (nta_refill(p, lc, n) < 0)
-		return nta_dequeue_fail(p, id, n);
-	nta_lifo_pop(lc, objs, n, nta_used_state(id));
+	if (nta_store_get(p, &lc->s, lc, id, objs, n, &lc->cnt) < 0)
+		return nta_dequeue_fail(p, &lc->cnt, id, n);
 	return 0;
 }
 
-/* Several objects (or an empty LIFO): kept out of nta_dequeue() so
+/* Several objects (or an empty magazine): kept out of nta_dequeue() so
  * that the one-object path needs no saved registers.
  */
 static __rte_noinline int
@@ -248,8 +246,9 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 {
 	struct nta_lcore *lc = &p->lc[id];
 
-	if (likely(lc->len >= n && n != 0)) {
-		nta_lifo_pop(lc, objs, n, nta_used_state(id));
+	if (likely(lc->s.len >= n && n != 0)) {
+		nta_store_pop(&lc->s, objs, n, nta_owner(id));
+		nta_cnt_add(&lc->cnt.local_hits, n);
 		return 0;
 	}
 	return nta_dequeue_slow(p, objs, n, id);
@@ -265,14 +264,15 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_dequeue_any(p, objs, n);
 	lc = &p->lc[id];
-	if (n == 1 && likely(lc->len != 0)) {
+	if (n == 1 && likely(lc->s.len != 0)) {
 		/* rte_mempool_get() of one object, without a cache */
-		unsigned int len = lc->len - 1;
+		unsigned int len = lc->s.len - 1;
+		uint32_t *w = lc->s.st[len];
 
-		objs[0] = lc->lifo[len];
-		__atomic_store_n(lc->lst[len], nta_used_state(id),
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+		objs[0] = lc->s.obj[len];
+		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
+			       nta_owner(id));
+		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.local_hits, 1);
 		return 0;
 	}
@@ -290,15 +290,14 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 
 	if (n == 0)
 		return 0;
-	if (id < RTE_MAX_LCORE && p->lc[id].lifo == NULL)
-		nta_lcore_setup(p, id);
-	if (id >= RTE_MAX_LCORE || p->lc[id].lifo == NULL)
+	if (id < RTE_MAX_LCORE && p->lc[id].s.cap == 0 &&
+	    nta_lcore_setup(p, id) < 0)
 		id = LCORE_ID_ANY;
 	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
-	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_used_state(id));
-	if (ret < 0 && nta_any_reclaim_for(p, (uint64_t)n * p->lay.contig))
+	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_owner(id));
+	if (ret == -ENOBUFS && nta_reclaim(p))
 		ret = nta_depot_take_blocks(p, first_obj_table, n,
-					    nta_used_state(id));
+					    nta_owner(id));
 	if (ret < 0)
 		__atomic_fetch_add(&cnt->failed_dequeues, 1, __ATOMIC_RELAXED);
 	else
@@ -310,38 +309,35 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 
 /* ---------------- enqueue ---------------- */
 
-/* Frees that do not go to the caller's own LIFO, gathered per call. The
- * usual batch has one home (a Tx lcore freeing what one Rx lcore
- * allocated) and goes to its ring as it is; a batch of several homes is
- * sorted out by home when it is flushed.
+/* What one put call sends away: the lane open for the current home, the
+ * frees that go to overflow lists, and the bad frees for one log line.
  */
-struct nta_remote_batch {
-	unsigned int n;
+struct nta_send {
+	struct nta_lane *l;             /* lane being written, or NULL */
+	uint32_t head;                  /* its head, published at close */
+	uint32_t room;
+	unsigned int sent;
+	unsigned int nb_ovf;
 	unsigned int nb_bad;
 	const void *first_bad;
 	enum rte_mempool_nta_bad_kind first_kind;
-	unsigned int mixed;             /* more than one home in obj[] */
-	void *obj[NTA_REMOTE_BATCH];
-	uint8_t home[NTA_REMOTE_BATCH]; /* USED state = the owner */
+	uint16_t ovf_home[NTA_OVF_BATCH];
+	uintptr_t ovf[NTA_OVF_BATCH];
 };
 
-/* Counters of an lcore have one writer; those of unregistered threads
- * are shared.
- */
 static inline void
-nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
-	       uint64_t *c, uint64_t v)
+nta_send_init(struct nta_send *b)
 {
-	if (cnt == &p->any_cnt)
-		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
-	else
-		nta_cnt_add(c, v);
+	b->l = NULL;
+	b->sent = 0;
+	b->nb_ovf = 0;
+	b->nb_bad = 0;
 }
 
 static void
-nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
-	      struct nta_remote_batch *b, const void *obj,
-	      enum rte_mempool_nta_bad_kind kind)
+nta_send_bad(struct nta_pool *p, struct nta_counters *cnt,
+	     struct nta_send *b, const void *obj,
+	     enum rte_mempool_nta_bad_kind kind)
 {
 	nta_bad_free(p, cnt, obj, kind);
 	if (b->nb_bad++ == 0) {
@@ -350,66 +346,14 @@ nta_batch_bad(struct nta_pool *p, struct nta_counters *cnt,
 	}
 }
 
-/* Deliver one home's objects to its ring; the rest (ring full, or objects
- * of an unregistered thread) to the depot.
- */
-static void
-nta_deliver(struct nta_pool *p, struct nta_counters *cnt, uint8_t home,
-	    void **objs, unsigned int n)
-{
-	unsigned int pushed = 0;
-
-	if (home != NTA_ST_USED_ANY)
-		pushed = nta_ring_push(p->lc[home - NTA_ST_USED0].ring,
-				       objs, n);
-	if (pushed < n) {
-		nta_depot_put(p, objs + pushed, n - pushed, NTA_ST_REMOTE,
-			      cnt);
-		nta_cnt_add_by(p, cnt, &cnt->depot_puts, n - pushed);
-	}
-	nta_cnt_add_by(p, cnt, &cnt->remote_sent, pushed);
-}
-
 static __rte_noinline void
-nta_batch_flush(struct nta_pool *p, struct nta_counters *cnt,
-		struct nta_remote_batch *b)
+nta_send_classify(struct nta_pool *p, struct nta_counters *cnt,
+		  struct nta_send *b, const void *obj)
 {
-	void *group[NTA_REMOTE_BATCH];
-	unsigned int i, k, left = b->n;
-
-	if (likely(!b->mixed)) {
-		if (left != 0)
-			nta_deliver(p, cnt, b->home[0], b->obj, left);
-		b->n = 0;
-		return;
-	}
-	/* one push per home: gather each home's objects together */
-	while (left != 0) {
-		uint8_t home = b->home[0];
-		unsigned int rest = 0;
-
-		for (i = 0, k = 0; i < left; i++) {
-			if (b->home[i] == home) {
-				group[k++] = b->obj[i];
-			} else {
-				b->obj[rest] = b->obj[i];
-				b->home[rest++] = b->home[i];
-			}
-		}
-		nta_deliver(p, cnt, home, group, k);
-		left = rest;
-	}
-	b->n = 0;
-	b->mixed = 0;
-}
-
-static __rte_noinline void
-nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
-		 struct nta_remote_batch *b, void *obj,
-		 const struct nta_arena *a)
-{
+	const struct nta_arena *a;
 	enum rte_mempool_nta_bad_kind kind;
 
+	a = nta_dir_find(p, (uintptr_t)obj);
 	/* a was found from the element start; the pointer itself may lie
 	 * elsewhere (in front of an arena's first object, or past its end)
 	 */
@@ -417,219 +361,287 @@ nta_classify_bad(struct nta_pool *p, struct nta_counters *cnt,
 		a = nta_dir_find(p, (uintptr_t)obj + p->lay.hdr_size);
 	if (a == NULL || !nta_in_arena(a, (uintptr_t)obj))
 		kind = nta_classify_foreign(p, obj);
-	else if (nta_arena_slot(p, a, (uintptr_t)obj) < 0)
-		kind = RTE_MEMPOOL_NTA_BAD_INTERIOR;
 	else
-		kind = RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE;
-	nta_batch_bad(p, cnt, b, obj, kind);
+		kind = RTE_MEMPOOL_NTA_BAD_INTERIOR;
+	nta_send_bad(p, cnt, b, obj, kind);
 }
 
-/* Free of a valid object that is not ours to put in our LIFO (its state
- * byte was v): claim it with a CAS (USED -> REMOTE; a second free of it
- * fails here) and batch it home.
- */
-static inline void
-nta_free_remote(struct nta_pool *p, struct nta_counters *cnt,
-		struct nta_remote_batch *b, void *obj, uint8_t *st, uint8_t v)
+static __rte_noinline void
+nta_send_ovf_flush(struct nta_pool *p, struct nta_send *b)
 {
-	if (unlikely(!nta_state_is_used(v) ||
-		     !__atomic_compare_exchange_n(st, &v, NTA_ST_REMOTE, 0,
-						  __ATOMIC_RELAXED,
-						  __ATOMIC_RELAXED))) {
-		nta_batch_bad(p, cnt, b, obj, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+	unsigned int i = 0, j;
+
+	if (b->nb_ovf == 0)
 		return;
+	nta_lock(p);
+	while (i < b->nb_ovf) {
+		for (j = i + 1; j < b->nb_ovf &&
+		     b->ovf_home[j] == b->ovf_home[i]; j++)
+			;
+		nta_ovf_push_locked(p, b->ovf_home[i], b->ovf + i, j - i);
+		i = j;
 	}
-	if (unlikely(b->n == NTA_REMOTE_BATCH))
-		nta_batch_flush(p, cnt, b);
-	if (b->n != 0 && b->home[0] != v)
-		b->mixed = 1;
-	b->home[b->n] = v;
-	b->obj[b->n++] = obj;
+	nta_unlock(p);
+	b->sent += b->nb_ovf;
+	b->nb_ovf = 0;
 }
 
-/* Free of a USED_ANY object into the thread's slot; 1 if kept there.
- * The CAS: other threads may free the same object at the same moment.
- */
-static inline unsigned int
-nta_free_to_slot(struct nta_pool *p, struct nta_any_slot *s,
-		 struct nta_remote_batch *b, void *obj, uint8_t *st)
+static void
+nta_send_ovf(struct nta_pool *p, struct nta_send *b, unsigned int home,
+	     uintptr_t e)
 {
-	uint8_t v = NTA_ST_USED_ANY;
+	if (b->nb_ovf == NTA_OVF_BATCH)
+		nta_send_ovf_flush(p, b);
+	b->ovf_home[b->nb_ovf] = (uint16_t)home;
+	b->ovf[b->nb_ovf++] = e;
+}
 
-	if (unlikely(!__atomic_compare_exchange_n(st, &v, NTA_ST_LOCAL, 0,
-						  __ATOMIC_RELAXED,
-						  __ATOMIC_RELAXED))) {
-		nta_batch_bad(p, &p->any_cnt, b, obj,
-			      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-		return 0;
-	}
-	if (unlikely(s->len == p->any_cap))
-		nta_any_spill(p, s, p->any_cap / 2);
-	s->obj[s->len] = obj;
-	s->st[s->len] = st;
-	__atomic_store_n(&s->len, s->len + 1, __ATOMIC_RELAXED);
-	return 1;
+/* Publish what was written to the open lane. */
+static inline void
+nta_send_close(struct nta_send *b)
+{
+	if (b->l == NULL)
+		return;
+	/* release: pairs with the home's acquire of head in
+	 * nta_lane_drain(); the entries below head are written
+	 */
+	__atomic_store_n(&b->l->head, b->head, __ATOMIC_RELEASE);
+	b->l = NULL;
 }
 
 static __rte_noinline int
-nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n,
-		unsigned int id)
+nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
+	      struct nta_send *b, unsigned int home)
 {
-	struct nta_any_slot *s = n != 0 ? nta_any_lock(p) : NULL;
-	struct nta_remote_batch b;
-	unsigned int i, kept = 0;
+	struct nta_lane *l = lc->lane_to[home];
 
-	b.n = 0;
-	b.nb_bad = 0;
-	b.mixed = 0;
-	for (i = 0; i < n; i++) {
-		void *o = objs[i];
-		const struct nta_arena *a = nta_dir_find(p, (uintptr_t)o);
-		int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)o) : -1;
-		uint8_t *st;
-		uint8_t v;
-
-		if (unlikely(idx < 0)) {
-			nta_classify_bad(p, &p->any_cnt, &b, o, a);
-			continue;
-		}
-		st = (uint8_t *)(uintptr_t)&a->state[idx];
-		v = __atomic_load_n(st, __ATOMIC_RELAXED);
-		if (s != NULL && v == NTA_ST_USED_ANY) {
-			kept += nta_free_to_slot(p, s, &b, o, st);
-			continue;
-		}
-		/* an lcore's object goes home; without a slot, USED_ANY
-		 * objects go to the depot
-		 */
-		nta_free_remote(p, &p->any_cnt, &b, o, st, v);
+	nta_send_close(b);
+	if (unlikely(l == NULL)) {
+		l = nta_lane_create(p, src, home);
+		if (l == NULL)
+			return -ENOMEM;
 	}
-	if (s != NULL)
-		nta_any_unlock(s);
-	nta_batch_flush(p, &p->any_cnt, &b);
-	if (kept != 0)
-		__atomic_fetch_add(&p->any_cnt.local_frees, kept,
-				   __ATOMIC_RELAXED);
-	if (unlikely(b.nb_bad != 0))
-		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	b->l = l;
+	b->head = l->head;
+	b->room = l->mask + 1 - (b->head - l->tail_seen);
 	return 0;
 }
 
-/* State byte of obj found the long way (and made the hot arena), or NULL
- * after reporting obj as bad.
- */
-static __rte_noinline uint8_t *
-nta_cold_state(struct nta_pool *p, struct nta_lcore *lc,
-	       struct nta_remote_batch *b, void *obj)
+/* A free of an object of lcore `home`, tagged with the word read. */
+static inline void
+nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
+	 struct nta_send *b, unsigned int home, uintptr_t e)
 {
-	const struct nta_arena *a = nta_lookup(p, lc, (uintptr_t)obj);
-	int64_t idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
+	struct nta_lane *l = b->l;
 
-	if (unlikely(idx < 0)) {
-		nta_classify_bad(p, &lc->cnt, b, obj, a);
-		return NULL;
+	if (unlikely(l == NULL || l->home != home)) {
+		if (nta_send_open(p, lc, src, b, home) < 0) {
+			nta_send_ovf(p, b, home, e);
+			return;
+		}
+		l = b->l;
 	}
-	return (uint8_t *)(uintptr_t)&a->state[idx];
+	if (unlikely(b->room == 0)) {
+		/* acquire: pairs with the home's release of tail in
+		 * nta_lane_drain(); the entries below it are read
+		 */
+		l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+		b->room = l->mask + 1 - (b->head - l->tail_seen);
+		if (b->room == 0) {
+			nta_send_ovf(p, b, home, e);
+			return;
+		}
+	}
+	l->ent[b->head & l->mask] = e;
+	b->head++;
+	b->room--;
+	b->sent++;
 }
 
-/* The general free loop: objects of any arena, remote frees and bad
- * pointers. What is ours goes to the LIFO (spilling half of it to the
- * depot when full), other lcores' objects are batched home, bad pointers
- * are refused.
- */
-static unsigned int
-nta_enqueue_local(struct nta_pool *p, struct nta_lcore *lc,
-		  void * const *objs, unsigned int n, uint8_t mine,
-		  struct nta_remote_batch *b)
+static void
+nta_send_finish(struct nta_pool *p, struct nta_counters *cnt,
+		struct nta_send *b, unsigned int id)
 {
-	unsigned int i, local = 0;
+	nta_send_close(b);
+	nta_send_ovf_flush(p, b);
+	if (b->sent != 0)
+		nta_cnt_add_by(p, cnt, &cnt->remote_sent, b->sent);
+	if (unlikely(b->nb_bad != 0))
+		nta_bad_burst_log(p, id, b->nb_bad, b->first_bad, b->first_kind);
+}
 
+/* Keep a free object in store s, changing magazines when it is full. */
+static inline void
+nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
+	 void *obj, uint32_t *w, uint32_t v)
+{
+	if (unlikely(s->len == s->cap) && nta_store_make_room(p, s, cnt) < 0) {
+		NTA_LOG(CRIT, "pool %s: no memory for a magazine: object %p lost",
+			p->mp->name, obj);
+		return;
+	}
+	nta_store_push(s, obj, w, v);
+}
+
+/*
+ * The general free of one object into store s (owner `mine`), from an
+ * lcore (lc != NULL: other lcores' objects go home through its lanes) or
+ * from a slot (lc == NULL: they go through the overflow lists). Returns 1
+ * if the object was kept in s.
+ */
+static inline unsigned int
+nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
+	     unsigned int id, struct nta_counters *cnt, struct nta_send *b,
+	     void *o)
+{
+	uint32_t mine = nta_owner(id);
+	uint32_t *w = nta_word_of(p, lc, o);
+	uint32_t v, own;
+
+	if (unlikely(w == NULL)) {
+		nta_send_classify(p, cnt, b, o);
+		return 0;
+	}
+	v = nta_word_load(w);
+	own = v & NTA_OWN_MASK;
+	if (own == mine && mine != NTA_OWN_ANY) {
+		nta_keep(p, s, cnt, o, w, v);
+		return 1;
+	}
+	if (own == NTA_OWN_ANY) {
+		/* no home: racing frees decide by CAS */
+		if (!nta_word_claim(w, v)) {
+			nta_send_bad(p, cnt, b, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+			return 0;
+		}
+		nta_keep(p, s, cnt, o, w, v);
+		return 1;
+	}
+	if (own == NTA_OWN_FREE) {
+		nta_send_bad(p, cnt, b, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		return 0;
+	}
+	if (lc != NULL)
+		nta_send(p, lc, id, b, own - 1, nta_tag(o, v));
+	else
+		nta_send_ovf(p, b, own - 1, nta_tag(o, v));
+	return 0;
+}
+
+static __rte_noinline int
+nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
+{
+	struct nta_any_slot *slot = n != 0 ? nta_any_lock(p) : NULL;
+	struct nta_send b;
+	unsigned int i, kept = 0;
+
+	if (slot != NULL && slot->s.cap == 0) {
+		nta_lock(p);
+		nta_store_attach_locked(p, &slot->s);
+		nta_unlock(p);
+	}
+	if (slot == NULL || slot->s.cap == 0) {
+		/* no store: free objects go to the depot loose */
+		if (slot != NULL)
+			nta_any_unlock(slot);
+		slot = NULL;
+	}
+	nta_send_init(&b);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		uint8_t *st = nta_hot_state(p, lc, o);
-		uint8_t v;
+		uint32_t *w;
+		uint32_t v;
 
-		if (unlikely(st == NULL)) {
-			st = nta_cold_state(p, lc, b, o);
-			if (st == NULL)
-				continue;
-		}
-		v = __atomic_load_n(st, __ATOMIC_RELAXED);
-		if (v != mine) {
-			/* not ours to keep: a remote free (or a bad one) */
-			nta_free_remote(p, &lc->cnt, b, o, st, v);
+		if (slot != NULL) {
+			kept += nta_free_one(p, &slot->s, NULL, LCORE_ID_ANY,
+					     &p->any_cnt, &b, o);
 			continue;
 		}
-		if (unlikely(lc->len == lc->cap))
-			nta_lifo_spill(p, lc, lc->cap / 2);
-		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
-		lc->lst[lc->len] = st;
-		lc->lifo[lc->len] = o;
-		__atomic_store_n(&lc->len, lc->len + 1, __ATOMIC_RELAXED);
-		local++;
+		w = nta_word_of(p, NULL, o);
+		v = w != NULL ? nta_word_load(w) : 0;
+		if (w != NULL && (v & NTA_OWN_MASK) == NTA_OWN_ANY &&
+		    nta_word_claim(w, v)) {
+			nta_lock(p);
+			nta_depot_put_locked(p, &o, &w, 1);
+			nta_unlock(p);
+			__atomic_fetch_add(&p->any_cnt.depot_puts, 1,
+					   __ATOMIC_RELAXED);
+			continue;
+		}
+		if (w == NULL)
+			nta_send_classify(p, &p->any_cnt, &b, o);
+		else if ((v & NTA_OWN_MASK) == NTA_OWN_FREE ||
+			 (v & NTA_OWN_MASK) == NTA_OWN_ANY)
+			nta_send_bad(p, &p->any_cnt, &b, o,
+				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		else
+			nta_send_ovf(p, &b, (v & NTA_OWN_MASK) - 1,
+				     nta_tag(o, v));
 	}
-	return local;
+	if (slot != NULL)
+		nta_any_unlock(slot);
+	nta_send_finish(p, &p->any_cnt, &b, LCORE_ID_ANY);
+	if (kept != 0)
+		__atomic_fetch_add(&p->any_cnt.local_frees, kept,
+				   __ATOMIC_RELAXED);
+	return 0;
 }
 
 static __rte_noinline int
 nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
-	struct nta_remote_batch b;
-	unsigned int local;
+	struct nta_send b;
+	unsigned int i, kept = 0;
 
-	if (unlikely(lc->lifo == NULL || !lc->live) &&
-	    nta_lcore_setup(p, id) < 0)
-		return nta_enqueue_any(p, objs, n, id);
-	b.n = 0;
-	b.nb_bad = 0;
-	b.mixed = 0;
-	local = nta_enqueue_local(p, lc, objs, n, nta_used_state(id), &b);
-	nta_batch_flush(p, &lc->cnt, &b);
-	nta_cnt_add(&lc->cnt.local_frees, local);
-	if (unlikely(b.nb_bad != 0))
-		nta_bad_burst_log(p, id, b.nb_bad, b.first_bad, b.first_kind);
+	if (unlikely(lc->s.cap == 0) && nta_lcore_setup(p, id) < 0)
+		return nta_enqueue_any(p, objs, n);
+	nta_send_init(&b);
+	for (i = 0; i < n; i++)
+		kept += nta_free_one(p, &lc->s, lc, id, &lc->cnt, &b, objs[i]);
+	nta_send_finish(p, &lc->cnt, &b, id);
+	nta_cnt_add(&lc->cnt.local_frees, kept);
 	return 0;
 }
 
-/* The fast free: objects this lcore took from the arena it last used,
- * while the LIFO has room. Returns how many it took; the first object
- * it could not take (other arena, other owner, bad pointer, full LIFO)
- * and those after it go to the slow path. Everything is in locals: the
- * state byte stores are char stores that may alias any field.
+/* The fast free: this lcore's own objects of the arena it last used,
+ * while the loaded magazine has room. Returns how many it took; the first
+ * object it could not take (other arena, other owner, bad pointer, full
+ * magazine) and those after it go to the slow path. Everything is in
+ * locals: the word stores may alias any field.
  */
 static inline unsigned int
 nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
-		 void * const *objs, unsigned int n, uint8_t mine)
+		 void * const *objs, unsigned int n, uint32_t mine)
 {
 	const uint64_t inv = p->lay.div_inv;
 	const unsigned int rot = p->lay.div_rot;
 	const uintptr_t first = lc->hot_first;
-	uint8_t * const state = lc->hot_state;
+	uint32_t * const state = lc->hot_state;
 	const uint64_t nb = lc->hot_nb;
-	void ** const lifo = lc->lifo;
-	uint8_t ** const lst = lc->lst;
-	unsigned int i, len = lc->len;
+	void ** const obj = lc->s.obj;
+	uint32_t ** const st = lc->s.st;
+	unsigned int i, len = lc->s.len;
 
-	n = RTE_MIN(n, lc->cap - len);
+	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
 		uint64_t q = ((uintptr_t)o - first) * inv;
-		uint8_t *st;
+		uint32_t *w, v;
 
 		/* slot index, or a huge number for anything else */
 		q = (q >> rot) | (q << ((64 - rot) & 63));
 		if (unlikely(q >= nb))
 			break;
-		st = state + q;
-		if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
+		w = state + q;
+		v = nta_word_load(w);
+		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
-		/* relaxed: a racing double free elsewhere may CAS it */
-		__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
-		lst[len] = st;
-		lifo[len++] = o;
+		nta_word_store(w, nta_word_freed(v));
+		st[len] = w;
+		obj[len++] = o;
 	}
-	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
 	return i;
 }
 
@@ -638,7 +650,7 @@ static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
-	unsigned int done = nta_enqueue_fast(p, lc, objs, n, nta_used_state(id));
+	unsigned int done = nta_enqueue_fast(p, lc, objs, n, nta_owner(id));
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
@@ -651,21 +663,18 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
  */
 static inline int
 nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
-		uint8_t mine)
+		uint32_t mine)
 {
 	uint64_t q = nta_div_exact(&p->lay, (uintptr_t)obj - lc->hot_first);
-	unsigned int len = lc->len;
-	uint8_t *st;
+	uint32_t *w, v;
 
-	if (unlikely(q >= lc->hot_nb || len == lc->cap))
+	if (unlikely(q >= lc->hot_nb || lc->s.len == lc->s.cap))
 		return 0;
-	st = lc->hot_state + q;
-	if (unlikely(__atomic_load_n(st, __ATOMIC_RELAXED) != mine))
+	w = lc->hot_state + q;
+	v = nta_word_load(w);
+	if (unlikely((v & NTA_OWN_MASK) != mine))
 		return 0;
-	__atomic_store_n(st, NTA_ST_LOCAL, __ATOMIC_RELAXED);
-	lc->lst[len] = st;
-	lc->lifo[len] = obj;
-	__atomic_store_n(&lc->len, len + 1, __ATOMIC_RELAXED);
+	nta_store_push(&lc->s, obj, w, v);
 	nta_cnt_add(&lc->cnt.local_frees, 1);
 	return 1;
 }
@@ -678,9 +687,9 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	struct nta_lcore *lc;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
-		return nta_enqueue_any(p, objs, n, id);
+		return nta_enqueue_any(p, objs, n);
 	lc = &p->lc[id];
-	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_used_state(id)))
+	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id)))
 		return 0;
 	return nta_enqueue_bulk(p, lc, objs, n, id);
 }
@@ -693,14 +702,14 @@ nta_pool_count(const struct nta_pool *p)
 	uint64_t sum;
 	unsigned int i;
 
-	sum = __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED);
+	sum = __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED);
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		const struct nta_lcore *lc = &p->lc[i];
 
-		if (__atomic_load_n(&lc->lifo, __ATOMIC_ACQUIRE) == NULL)
+		if (__atomic_load_n(&lc->lane_to, __ATOMIC_ACQUIRE) == NULL)
 			continue;
-		sum += __atomic_load_n(&lc->len, __ATOMIC_RELAXED);
-		sum += nta_ring_count(lc->ring);
+		sum += nta_store_count(&lc->s);
+		sum += nta_lanes_pending(p, i);
 	}
 	sum += nta_any_count(p);
 	/* a concurrent reader may briefly see an object twice */

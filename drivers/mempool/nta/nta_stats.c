@@ -53,9 +53,9 @@ nta_lcore_read(const struct nta_pool *p, unsigned int id,
 		return;
 	}
 	nta_counters_read(&p->lc[id].cnt, s);
-	if (__atomic_load_n(&p->lc[id].lifo, __ATOMIC_ACQUIRE) != NULL) {
-		s->held = __atomic_load_n(&p->lc[id].len, __ATOMIC_RELAXED);
-		s->ring_pending = nta_ring_count(p->lc[id].ring);
+	if (__atomic_load_n(&p->lc[id].lane_to, __ATOMIC_ACQUIRE) != NULL) {
+		s->held = nta_store_count(&p->lc[id].s);
+		s->ring_pending = nta_lanes_pending(p, id);
 	}
 }
 
@@ -97,7 +97,7 @@ rte_mempool_nta_stats_get(const struct rte_mempool *mp,
 		return -EINVAL;
 	memset(stats, 0, sizeof(*stats));
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		if (__atomic_load_n(&p->lc[i].lifo, __ATOMIC_ACQUIRE) == NULL)
+		if (__atomic_load_n(&p->lc[i].lane_to, __ATOMIC_ACQUIRE) == NULL)
 			continue;
 		stats->active_lcores++;
 		nta_lcore_read(p, i, &s);
@@ -108,7 +108,7 @@ rte_mempool_nta_stats_get(const struct rte_mempool *mp,
 	stats->size = p->populated;
 	stats->avail = nta_pool_count(p);
 	stats->in_use = stats->size - RTE_MIN(stats->avail, stats->size);
-	stats->depot = __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED);
+	stats->depot = __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED);
 	stats->arenas = __atomic_load_n(&p->nb_arenas, __ATOMIC_RELAXED);
 	stats->arena_size = p->lay.arena_size;
 	stats->metadata_bytes = __atomic_load_n(&p->meta_bytes,
@@ -137,100 +137,134 @@ rte_mempool_nta_stats_reset(struct rte_mempool *mp)
 
 struct nta_audit_ctx {
 	const struct nta_pool *p;
-	uint8_t *seen;     /* one byte per object: times found in a list */
+	uint8_t *seen;     /* one byte per object: times found in a place */
 	uint64_t *base;    /* first global index of each arena */
 	struct rte_mempool_nta_audit_report *r;
 };
 
+/* Object obj found in a place where its word must be `expect` (owner
+ * byte; for a tagged lane entry, the whole match).
+ */
 static void
-nta_audit_mark(struct nta_audit_ctx *c, const void *obj, uint8_t expect)
+nta_audit_mark(struct nta_audit_ctx *c, const void *obj, const uint32_t *st,
+	       int ok_state)
 {
 	const struct nta_arena *a = nta_dir_find(c->p, (uintptr_t)obj);
 	int64_t idx = a ? nta_arena_slot(c->p, a, (uintptr_t)obj) : -1;
 
-	if (idx < 0) {
+	if (idx < 0 || (st != NULL && st != &a->state[idx]) || !ok_state) {
 		c->r->mismatches++;
 		return;
 	}
-	if (nta_state_load(a, (uint32_t)idx) != expect)
-		c->r->mismatches++;
 	if (c->seen[c->base[a->index] + idx]++ != 0)
 		c->r->duplicates++;
 }
 
-static void
-nta_audit_lists(struct nta_audit_ctx *c)
+static uint64_t
+nta_audit_mag(struct nta_audit_ctx *c, const struct nta_mag *m, uint32_t n)
 {
-	unsigned int i, j;
+	uint32_t i;
 
-	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		const struct nta_lcore *lc = &c->p->lc[i];
-		uint32_t pos, end;
+	for (i = 0; i < n; i++)
+		nta_audit_mark(c, m->obj[i], m->st[i],
+			       (nta_word_load(m->st[i]) & NTA_OWN_MASK) ==
+			       NTA_OWN_FREE);
+	return n;
+}
 
-		if (lc->lifo == NULL)
-			continue;
-		for (j = 0; j < lc->len; j++)
-			nta_audit_mark(c, lc->lifo[j], NTA_ST_LOCAL);
-		c->r->in_lifos += lc->len;
-		end = __atomic_load_n(&lc->ring->prod_head, __ATOMIC_ACQUIRE);
-		for (pos = lc->ring->cons_tail; pos != end; pos++) {
-			void *o = __atomic_load_n(&lc->ring->slot[pos &
-							lc->ring->mask],
-						  __ATOMIC_ACQUIRE);
-			if (o != NULL)
-				nta_audit_mark(c, o, NTA_ST_REMOTE);
-			else
-				c->r->lost++; /* reserved, never filled */
-			c->r->in_rings++;
-		}
-	}
-	for (i = 0; i < NTA_ANY_SLOTS; i++) {
-		const struct nta_any_slot *s = &c->p->any[i];
+static uint64_t
+nta_audit_store(struct nta_audit_ctx *c, const struct nta_store *s)
+{
+	if (s->cap == 0)
+		return 0;
+	return nta_audit_mag(c, s->cur, s->len) +
+		nta_audit_mag(c, s->spare, s->spare->n);
+}
 
-		for (j = 0; j < s->len; j++)
-			nta_audit_mark(c, s->obj[j], NTA_ST_LOCAL);
-		c->r->in_lifos += s->len;
-	}
+static uint64_t
+nta_audit_list(struct nta_audit_ctx *c, const struct nta_mag *m)
+{
+	uint64_t n = 0;
+
+	for (; m != NULL; m = m->next)
+		n += nta_audit_mag(c, m, m->n);
+	return n;
+}
+
+/* A pending free counts as a free object if its home will take it; one
+ * that the home will refuse (a second free) is no object at all.
+ */
+static void
+nta_audit_pending(struct nta_audit_ctx *c, uintptr_t e, uint32_t owner)
+{
+	const uint32_t *w = nta_word_of(c->p, NULL, nta_untag(e));
+
+	if (w != NULL && !nta_tag_matches(e, nta_word_load(w), owner))
+		return;
+	nta_audit_mark(c, nta_untag(e), NULL, 1);
+	c->r->in_rings++;
 }
 
 static void
-nta_audit_states(struct nta_audit_ctx *c)
+nta_audit_lanes(struct nta_audit_ctx *c, unsigned int home)
+{
+	const struct nta_lcore *lc = &c->p->lc[home];
+	const struct nta_lane *l;
+	const struct nta_mag *m;
+	uint32_t pos, i;
+
+	for (l = lc->lanes_in; l != NULL; l = l->next)
+		for (pos = l->tail; pos != l->head; pos++)
+			nta_audit_pending(c, l->ent[pos & l->mask],
+					  nta_owner(home));
+	for (m = lc->ovf; m != NULL; m = m->next)
+		for (i = 0; i < m->n; i++)
+			nta_audit_pending(c, ((const uintptr_t *)m->obj)[i],
+					  nta_owner(home));
+}
+
+static void
+nta_audit_places(struct nta_audit_ctx *c)
+{
+	const struct nta_pool *p = c->p;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		if (p->lc[i].lane_to == NULL)
+			continue;
+		c->r->in_lifos += nta_audit_store(c, &p->lc[i].s);
+		nta_audit_lanes(c, i);
+	}
+	for (i = 0; i < NTA_ANY_SLOTS; i++)
+		c->r->in_lifos += nta_audit_store(c, &p->any[i].s);
+	c->r->in_depot = nta_audit_list(c, p->depot.full) +
+		nta_audit_list(c, p->depot.part);
+	if (c->r->in_depot != p->depot.count)
+		c->r->mismatches++;
+}
+
+/* Every object: handed out, or found in exactly one place. */
+static void
+nta_audit_words(struct nta_audit_ctx *c)
 {
 	const struct nta_pool *p = c->p;
 	uint32_t ai, i;
-	uint64_t depot = 0;
 
 	for (ai = 0; ai < p->nb_arenas; ai++) {
 		const struct nta_arena *a = p->arenas[ai];
-		uint32_t arena_depot = 0;
 
 		for (i = 0; i < a->nb; i++) {
-			uint8_t st = nta_state_load(a, i);
+			uint32_t own = nta_word_load(&a->state[i]) &
+				NTA_OWN_MASK;
 			uint8_t seen = c->seen[c->base[ai] + i];
 
 			c->r->objects++;
-			if ((st == NTA_ST_DEPOT) !=
-			    !!(a->dmap[i >> 6] & (1ull << (i & 63))))
-				c->r->mismatches++; /* map and state disagree */
-			if (st == NTA_ST_DEPOT) {
-				arena_depot++;
-				if (seen != 0)
-					c->r->duplicates++;
-			} else if (nta_state_is_used(st)) {
+			if (own != NTA_OWN_FREE && seen == 0)
 				c->r->in_use++;
-				if (seen != 0)
-					c->r->duplicates++;
-			} else if (seen == 0) {
-				c->r->lost++; /* LOCAL/REMOTE in no list */
-			}
+			else if (own == NTA_OWN_FREE && seen == 0)
+				c->r->lost++; /* free, in no place */
 		}
-		if (arena_depot != a->depot_avail)
-			c->r->mismatches++;
-		depot += arena_depot;
 	}
-	c->r->in_depot = depot;
-	if (depot != p->depot_count)
-		c->r->mismatches++;
 }
 
 int
@@ -260,8 +294,8 @@ rte_mempool_nta_audit(const struct rte_mempool *mp,
 		ret = -ENOMEM;
 		goto out;
 	}
-	nta_audit_lists(&c);
-	nta_audit_states(&c);
+	nta_audit_places(&c);
+	nta_audit_words(&c);
 	if (r.objects != p->populated || r.duplicates || r.lost ||
 	    r.mismatches ||
 	    r.in_use + r.in_depot + r.in_lifos + r.in_rings != r.objects)
@@ -285,25 +319,23 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	struct nta_pool *p = nta_pool_of(mp);
 	unsigned int id = rte_lcore_id();
 	struct nta_lcore *lc;
-	unsigned int before;
+	unsigned int k;
 
 	if (p == NULL)
 		return -EINVAL;
 	if (id >= RTE_MAX_LCORE)
 		/* an unregistered thread: the slots they share */
 		return (int)nta_any_reclaim(p);
-	if (p->lc[id].lifo == NULL)
-		return 0;
 	lc = &p->lc[id];
-	/* a new thread on a reused id: take the ring back from the lock
-	 * holders before consuming it
+	if (lc->lane_to == NULL)
+		return 0;
+	/* what the store holds and what others sent home, to the depot;
+	 * the lcore takes magazines again at its next get or put
 	 */
-	if (!lc->live && nta_lcore_setup(p, id) < 0)
+	k = nta_lcore_retire(p, id);
+	if (nta_lcore_setup(p, id) < 0)
 		return -ENOMEM;
-	nta_drain_all(p, lc);
-	before = lc->len;
-	nta_lifo_spill(p, lc, 0);
-	return (int)before;
+	return (int)k;
 }
 
 int
@@ -332,7 +364,7 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 		unsigned int id = i < RTE_MAX_LCORE ? i : LCORE_ID_ANY;
 		uint64_t bad = 0;
 
-		if (id != LCORE_ID_ANY && p->lc[id].lifo == NULL)
+		if (id != LCORE_ID_ANY && p->lc[id].lane_to == NULL)
 			continue;
 		nta_lcore_read(p, id, &s);
 		for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
@@ -373,16 +405,16 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 	buf[0] = '\0';
 	for (i = 0; i < RTE_MAX_LCORE && off < sizeof(buf) - 64; i++) {
 		const struct nta_lcore *lc = &p->lc[i];
-		uint32_t held, ring;
+		uint64_t held, ring;
 
-		if (__atomic_load_n(&lc->lifo, __ATOMIC_ACQUIRE) == NULL)
+		if (__atomic_load_n(&lc->lane_to, __ATOMIC_ACQUIRE) == NULL)
 			continue;
-		held = __atomic_load_n(&lc->len, __ATOMIC_RELAXED);
-		ring = nta_ring_count(lc->ring);
+		held = nta_store_count(&lc->s);
+		ring = nta_lanes_pending(p, i);
 		if (held == 0 && ring == 0)
 			continue;
 		off += snprintf(buf + off, sizeof(buf) - off,
-				" lcore %u: %u held + %u in ring%s;", i, held,
+				" lcore %u: %" PRIu64 " held + %" PRIu64 " in ring%s;", i, held,
 				ring, lc->live ? "" : " (thread gone)");
 		shown++;
 	}
@@ -400,7 +432,7 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 		"NTA: pool %s: dequeue of %u failed on lcore %d: %" PRIu64
 		" free (depot %" PRIu64 ";%s)%s\n",
 		p->mp->name, n, lcore_id < RTE_MAX_LCORE ? (int)lcore_id : -1,
-		free_now, __atomic_load_n(&p->depot_count, __ATOMIC_RELAXED),
+		free_now, __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED),
 		shown ? buf : " no lcore holds any",
 		free_now >= n ? ": objects stranded on other lcores" : "");
 }

@@ -104,7 +104,7 @@ nta_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "active_lcores", st.active_lcores);
 	nta_tel_lcore(d, mp, LCORE_ID_ANY, "unregistered");
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		if (__atomic_load_n(&p->lc[i].lifo, __ATOMIC_ACQUIRE) == NULL)
+		if (__atomic_load_n(&p->lc[i].lane_to, __ATOMIC_ACQUIRE) == NULL)
 			continue;
 		snprintf(key, sizeof(key), "lcore_%u", i);
 		nta_tel_lcore(d, mp, i, key);

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * Remote frees: lanes, and the overflow behind them.
+ *
+ * An object freed away from its home goes back to the home, which alone
+ * writes its word. The freeing lcore reads the word (owner and generation:
+ * lines the home writes, this side only reads) and appends the object,
+ * tagged with the generation, to its lane to that home: a single-producer,
+ * single-consumer ring created the first time the pair exchanges, so the
+ * only lines both sides write are the two indices, once per batch (one
+ * release store of head per run of objects for one home, one of tail per
+ * drain). The home validates each entry on drain against its own word:
+ * owner still itself and generation equal to the tag. A second free of an
+ * object, sent before or after the object was handed out again, finds the
+ * owner FREE or another generation, and is refused and counted.
+ *
+ * A lane that is full sends the rest to the home's overflow list, under
+ * the pool lock; unregistered threads, which have no lanes, send there
+ * too. The home takes the list when its lanes are empty. An lcore whose
+ * thread has left is drained by whoever holds the pool lock (nta_lcore.c).
+ */
+
+#include <string.h>
+
+#include "nta_private.h"
+
+size_t
+nta_lane_memsize(uint32_t size)
+{
+	return sizeof(struct nta_lane) + (size_t)size * sizeof(uintptr_t);
+}
+
+/* The lane from src to home, made on first use (under the lock). */
+struct nta_lane *
+nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
+{
+	struct nta_lcore *to = &p->lc[home];
+	struct nta_lane *l;
+
+	nta_lock(p);
+	l = nta_chunk_alloc(p, nta_lane_memsize(p->lay.ring_size));
+	if (l != NULL) {
+		l->mask = p->lay.ring_size - 1;
+		l->src = (uint16_t)src;
+		l->home = (uint16_t)home;
+		l->next = to->lanes_in;
+		/* release: the lane is initialised before its home (or a
+		 * reader of the counts) can find it through the list
+		 */
+		__atomic_store_n(&to->lanes_in, l, __ATOMIC_RELEASE);
+		p->lc[src].lane_to[home] = l;
+	}
+	nta_unlock(p);
+	return l;
+}
+
+/* Validate one entry for home `owner`; on success its word is FREE and
+ * the object goes to obj/st[k]. Returns 1 if kept.
+ */
+static inline unsigned int
+nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
+	      uintptr_t e, void **obj, uint32_t **st, struct nta_counters *cnt)
+{
+	void *o = nta_untag(e);
+	uint32_t *w = nta_word_of(p, me, o);
+	uint32_t v;
+
+	/* the sender found the object in this pool: w != NULL */
+	v = nta_word_load(w);
+	if (unlikely(!nta_tag_matches(e, v, owner))) {
+		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		return 0;
+	}
+	nta_word_store(w, nta_word_freed(v));
+	*obj = o;
+	*st = w;
+	return 1;
+}
+
+static unsigned int
+nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
+	       uint32_t owner, void **obj, uint32_t **st, unsigned int max,
+	       struct nta_counters *cnt)
+{
+	uint32_t tail = l->tail, head;
+	unsigned int k = 0;
+
+	/* acquire: pairs with the producer's release of head; the entries
+	 * below it are written
+	 */
+	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
+	while (tail != head && k < max) {
+		k += nta_home_take(p, me, owner, l->ent[tail & l->mask],
+				   obj + k, st + k, cnt);
+		tail++;
+	}
+	/* release: the entries read above may be written again */
+	__atomic_store_n(&l->tail, tail, __ATOMIC_RELEASE);
+	return k;
+}
+
+/* Take the overflow list of home (under the lock), validate it. */
+static unsigned int
+nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
+		     struct nta_lcore *me, uint32_t owner, void **obj,
+		     uint32_t **st, unsigned int max, struct nta_counters *cnt)
+{
+	struct nta_lcore *lc = &p->lc[home];
+	unsigned int k = 0;
+
+	while (lc->ovf != NULL && k < max) {
+		struct nta_mag *m = lc->ovf;
+		uintptr_t *ent = (uintptr_t *)m->obj;
+
+		while (m->n != 0 && k < max) {
+			m->n--;
+			k += nta_home_take(p, me, owner, ent[m->n], obj + k,
+					   st + k, cnt);
+			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
+					 __ATOMIC_RELAXED);
+		}
+		if (m->n == 0) {
+			lc->ovf = m->next;
+			m->next = p->ovf_free;
+			p->ovf_free = m;
+		}
+	}
+	return k;
+}
+
+/*
+ * Take back up to max objects freed to home by others, validated, into
+ * obj/st. me is the home's own part when the home drains (its lookup
+ * cache), NULL for a lock holder (locked) draining a home whose thread
+ * has left.
+ */
+unsigned int
+nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
+		void **obj, uint32_t **st, unsigned int max)
+{
+	struct nta_lcore *lc = &p->lc[home];
+	uint32_t owner = nta_owner(home);
+	struct nta_counters *cnt = &lc->cnt;
+	struct nta_lane *l;
+	unsigned int k = 0;
+
+	/* acquire: pairs with the release in nta_lane_create() */
+	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
+	     l != NULL && k < max; l = l->next)
+		k += nta_lane_drain(p, l, me, owner, obj + k, st + k, max - k,
+				    cnt);
+	if (k < max && __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
+		if (me != NULL)
+			nta_lock(p);
+		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, st + k,
+					  max - k, cnt);
+		if (me != NULL)
+			nta_unlock(p);
+	}
+	nta_cnt_add(&cnt->remote_drained, k);
+	return k;
+}
+
+/* Frees waiting for home (lanes and overflow), read from any thread. */
+uint64_t
+nta_lanes_pending(const struct nta_pool *p, unsigned int home)
+{
+	const struct nta_lane *l;
+	uint64_t n = __atomic_load_n(&p->lc[home].ovf_n, __ATOMIC_RELAXED);
+
+	for (l = __atomic_load_n(&p->lc[home].lanes_in, __ATOMIC_ACQUIRE);
+	     l != NULL; l = l->next) {
+		/* tail first: the head read after it is never behind */
+		uint32_t tail = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+
+		n += __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) - tail;
+	}
+	return n;
+}
+
+/* Append tagged entries to home's overflow list (under the lock). */
+void
+nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
+		    const uintptr_t *ent, unsigned int n)
+{
+	struct nta_lcore *lc = &p->lc[home];
+
+	while (n != 0) {
+		struct nta_mag *m = lc->ovf;
+		uint32_t k;
+
+		if (m == NULL || m->n == p->mag_size) {
+			m = p->ovf_free;
+			if (m != NULL)
+				p->ovf_free = m->next;
+			else
+				m = nta_mag_new(p);
+			if (unlikely(m == NULL)) {
+				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
+					p->mp->name, n, home);
+				return;
+			}
+			m->n = 0;
+			m->next = lc->ovf;
+			lc->ovf = m;
+		}
+		k = RTE_MIN(n, p->mag_size - m->n);
+		memcpy((uintptr_t *)m->obj + m->n, ent, k * sizeof(*ent));
+		m->n += k;
+		ent += k;
+		n -= k;
+		__atomic_store_n(&lc->ovf_n, lc->ovf_n + k, __ATOMIC_RELAXED);
+	}
+}

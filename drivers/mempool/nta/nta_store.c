@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * A store: the two magazines an lcore (or an unregistered-threads slot)
+ * serves itself from. The fast paths (nta_store_pop/push in the private
+ * header) use the loaded magazine only; here are the magazine changes,
+ * each a swap with the spare or one trade with the depot under the lock.
+ */
+
+#include <errno.h>
+
+#include "nta_private.h"
+
+static void
+nta_store_load(struct nta_store *s, struct nta_mag *m)
+{
+	s->cur = m;
+	s->obj = m->obj;
+	s->st = m->st;
+	__atomic_store_n(&s->len, m->n, __ATOMIC_RELAXED);
+}
+
+static void
+nta_store_swap(struct nta_store *s)
+{
+	struct nta_mag *m = s->spare;
+
+	s->cur->n = s->len;
+	s->spare = s->cur;
+	nta_store_load(s, m);
+}
+
+/* Give the store its two magazines: empty ones from the depot when it
+ * has more than it must keep, else new ones.
+ */
+int
+nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
+{
+	struct nta_mag *m[2];
+	unsigned int i;
+
+	if (s->cap != 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		m[i] = NULL;
+		if (p->depot.nb_mags > p->depot.min_mags)
+			m[i] = nta_depot_get_locked(p, 0);
+		if (m[i] == NULL)
+			m[i] = nta_mag_new(p);
+		if (m[i] == NULL) {
+			if (i == 1)
+				nta_depot_file_locked(p, m[0]);
+			return -ENOMEM;
+		}
+	}
+	s->spare = m[1];
+	nta_store_load(s, m[0]);
+	s->cap = p->mag_size;
+	return 0;
+}
+
+/* Hand both magazines, and what they hold, to the depot. */
+void
+nta_store_detach_locked(struct nta_pool *p, struct nta_store *s)
+{
+	if (s->cap == 0)
+		return;
+	s->cur->n = s->len;
+	s->cap = 0;
+	__atomic_store_n(&s->len, 0, __ATOMIC_RELAXED);
+	nta_depot_file_locked(p, s->spare);
+	nta_depot_file_locked(p, s->cur);
+	__atomic_store_n(&s->spare, NULL, __ATOMIC_RELAXED);
+	s->cur = NULL;
+}
+
+/* The loaded magazine is full: load an empty one (the spare, or one from
+ * the depot for the full spare). Returns 0, or -ENOMEM if the depot had
+ * no empty magazine and none could be made.
+ */
+int
+nta_store_make_room(struct nta_pool *p, struct nta_store *s,
+		    struct nta_counters *cnt)
+{
+	struct nta_mag *m;
+
+	if (s->spare->n == 0) {
+		nta_store_swap(s);
+		return 0;
+	}
+	nta_lock(p);
+	m = nta_depot_get_locked(p, 0);
+	if (unlikely(m == NULL))
+		m = nta_mag_new(p);
+	if (m != NULL) {
+		nta_depot_file_locked(p, s->spare);
+		nta_cnt_add(&cnt->depot_puts, p->mag_size);
+		s->spare = m;
+		nta_store_swap(s);
+	}
+	nta_unlock(p);
+	return m != NULL ? 0 : -ENOMEM;
+}
+
+/* The loaded magazine is empty: load the full spare, or trade the empty
+ * magazine for the depot's fullest. Returns 0, or -ENOBUFS when the depot
+ * is empty too.
+ */
+int
+nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
+			struct nta_counters *cnt)
+{
+	struct nta_mag *m;
+
+	if (s->spare->n != 0) {
+		nta_store_swap(s);
+		return 0;
+	}
+	if (__atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) == 0)
+		return -ENOBUFS;
+	nta_lock(p);
+	m = nta_depot_get_locked(p, 1);
+	if (m != NULL) {
+		s->cur->n = s->len;
+		nta_depot_file_locked(p, s->cur);
+		nta_store_load(s, m);
+		nta_cnt_add(&cnt->depot_gets, m->n);
+	}
+	nta_unlock(p);
+	return m != NULL ? 0 : -ENOBUFS;
+}
+
+/* Free objects in a store, read from any thread. */
+uint64_t
+nta_store_count(const struct nta_store *s)
+{
+	const struct nta_mag *sp = __atomic_load_n(&s->spare, __ATOMIC_RELAXED);
+
+	return __atomic_load_n(&s->len, __ATOMIC_RELAXED) +
+		(sp != NULL ? __atomic_load_n(&sp->n, __ATOMIC_RELAXED) : 0);
+}
