@@ -81,13 +81,12 @@ nta_chunks_free(struct nta_pool *p)
 struct nta_mag *
 nta_mag_new(struct nta_pool *p)
 {
-	size_t arr = (size_t)p->mag_size * sizeof(void *);
-	struct nta_mag *m = nta_chunk_alloc(p, sizeof(*m) + 2 * arr);
+	struct nta_mag *m = nta_chunk_alloc(p, sizeof(*m) +
+					    (size_t)p->mag_size * sizeof(void *));
 
 	if (m == NULL)
 		return NULL;
 	m->obj = RTE_PTR_ADD(m, sizeof(*m));
-	m->st = RTE_PTR_ADD(m->obj, arr);
 	return m;
 }
 
@@ -108,6 +107,14 @@ nta_mag_list_pop(struct nta_mag **list)
 	return m;
 }
 
+/* The partial magazine is a list of one: its link must end there. */
+static inline void
+nta_depot_set_part(struct nta_depot *d, struct nta_mag *m)
+{
+	m->next = NULL;
+	d->part = m;
+}
+
 static inline void
 nta_depot_count_add(struct nta_pool *p, int64_t v)
 {
@@ -122,7 +129,6 @@ nta_mag_move(struct nta_mag *dst, struct nta_mag *src, uint32_t k)
 {
 	src->n -= k;
 	memcpy(dst->obj + dst->n, src->obj + src->n, k * sizeof(void *));
-	memcpy(dst->st + dst->n, src->st + src->n, k * sizeof(uint32_t *));
 	dst->n += k;
 }
 
@@ -144,7 +150,7 @@ nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m)
 	else if (m->n == p->mag_size)
 		nta_mag_list_push(&d->full, m);
 	else
-		d->part = m; /* the old partial, if any, just filled up */
+		nta_depot_set_part(d, m); /* the old one just filled up */
 }
 
 /* Take a magazine from the depot: the fullest one (full set), or an
@@ -172,8 +178,7 @@ nta_depot_get_locked(struct nta_pool *p, int full)
 
 /* Loose free objects (their words already FREE) into the depot. */
 void
-nta_depot_put_locked(struct nta_pool *p, void * const *objs,
-		     uint32_t * const *st, unsigned int n)
+nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n)
 {
 	struct nta_depot *d = &p->depot;
 
@@ -195,14 +200,12 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 				}
 				d->nb_mags++;
 			}
-			d->part = m;
+			nta_depot_set_part(d, m);
 		}
 		k = RTE_MIN(n, p->mag_size - m->n);
 		memcpy(m->obj + m->n, objs, k * sizeof(void *));
-		memcpy(m->st + m->n, st, k * sizeof(uint32_t *));
 		m->n += k;
 		objs += k;
-		st += k;
 		n -= k;
 		nta_depot_count_add(p, k);
 		if (m->n == p->mag_size)
@@ -212,8 +215,7 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 
 /* Copy up to n loose objects out of the depot (partial magazine first). */
 unsigned int
-nta_depot_take_locked(struct nta_pool *p, void **objs, uint32_t **st,
-		      unsigned int n)
+nta_depot_take_locked(struct nta_pool *p, void **objs, unsigned int n)
 {
 	struct nta_depot *d = &p->depot;
 	unsigned int got = 0;
@@ -227,7 +229,6 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, uint32_t **st,
 		k = RTE_MIN(n - got, m->n);
 		m->n -= k;
 		memcpy(objs + got, m->obj + m->n, k * sizeof(void *));
-		memcpy(st + got, m->st + m->n, k * sizeof(uint32_t *));
 		got += k;
 		nta_depot_count_add(p, -(int64_t)k);
 		if (m == d->part) {
@@ -239,7 +240,7 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, uint32_t **st,
 			if (m->n == 0)
 				nta_mag_list_push(&d->empty, m);
 			else
-				d->part = m;
+				nta_depot_set_part(d, m);
 		}
 	}
 	return got;
@@ -358,7 +359,6 @@ nta_blocks_repack(struct nta_pool *p, const struct nta_blocks *bl)
 	struct nta_depot *d = &p->depot;
 	struct nta_mag *all = NULL, *m;
 	void *obj[64];
-	uint32_t *st[64];
 	unsigned int k = 0;
 
 	while ((m = nta_depot_get_locked(p, 1)) != NULL)
@@ -369,10 +369,9 @@ nta_blocks_repack(struct nta_pool *p, const struct nta_blocks *bl)
 		for (i = 0; i < m->n; i++) {
 			if (!nta_blocks_test(bl, nta_blocks_bit(p, bl, m->obj[i])))
 				continue;
-			obj[k] = m->obj[i];
-			st[k++] = m->st[i];
+			obj[k++] = m->obj[i];
 			if (k == RTE_DIM(obj)) {
-				nta_depot_put_locked(p, obj, st, k);
+				nta_depot_put_locked(p, obj, k);
 				k = 0;
 			}
 		}
@@ -380,7 +379,7 @@ nta_blocks_repack(struct nta_pool *p, const struct nta_blocks *bl)
 		nta_mag_list_push(&d->empty, m);
 		d->nb_mags++;
 	}
-	nta_depot_put_locked(p, obj, st, k);
+	nta_depot_put_locked(p, obj, k);
 }
 
 int

@@ -58,11 +58,11 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 }
 
 /* Validate one entry for home `owner`; on success its word is FREE and
- * the object goes to obj/st[k]. Returns 1 if kept.
+ * the object goes to *obj. Returns 1 if kept.
  */
 static inline unsigned int
 nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
-	      uintptr_t e, void **obj, uint32_t **st, struct nta_counters *cnt)
+	      uintptr_t e, void **obj, struct nta_counters *cnt)
 {
 	void *o = nta_untag(e);
 	uint32_t *w = nta_word_of(p, me, o);
@@ -76,13 +76,12 @@ nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
 	}
 	nta_word_store(w, nta_word_freed(v));
 	*obj = o;
-	*st = w;
 	return 1;
 }
 
 static unsigned int
 nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
-	       uint32_t owner, void **obj, uint32_t **st, unsigned int max,
+	       uint32_t owner, void **obj, unsigned int max,
 	       struct nta_counters *cnt)
 {
 	uint32_t tail = l->tail, head;
@@ -94,7 +93,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 	while (tail != head && k < max) {
 		k += nta_home_take(p, me, owner, l->ent[tail & l->mask],
-				   obj + k, st + k, cnt);
+				   obj + k, cnt);
 		tail++;
 	}
 	/* release: the entries read above may be written again */
@@ -106,7 +105,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 static unsigned int
 nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     struct nta_lcore *me, uint32_t owner, void **obj,
-		     uint32_t **st, unsigned int max, struct nta_counters *cnt)
+		     unsigned int max, struct nta_counters *cnt)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	unsigned int k = 0;
@@ -118,7 +117,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		while (m->n != 0 && k < max) {
 			m->n--;
 			k += nta_home_take(p, me, owner, ent[m->n], obj + k,
-					   st + k, cnt);
+					   cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -139,7 +138,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
  */
 unsigned int
 nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
-		void **obj, uint32_t **st, unsigned int max)
+		void **obj, unsigned int max)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home);
@@ -150,12 +149,11 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
-		k += nta_lane_drain(p, l, me, owner, obj + k, st + k, max - k,
-				    cnt);
+		k += nta_lane_drain(p, l, me, owner, obj + k, max - k, cnt);
 	if (k < max && __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
 		if (me != NULL)
 			nta_lock(p);
-		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, st + k,
+		k += nta_ovf_drain_locked(p, home, me, owner, obj + k,
 					  max - k, cnt);
 		if (me != NULL)
 			nta_unlock(p);

@@ -457,7 +457,6 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 {
 	struct nta_arena *a;
 	void *objs[64];
-	uint32_t *st[64];
 	uint32_t i, k = 0;
 
 	if (end > NTA_PTR_MASK) {
@@ -480,14 +479,13 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		       iova == RTE_BAD_IOVA ? RTE_BAD_IOVA :
 		       iova + (obj - vbase));
 		a->state[i] = NTA_OWN_FREE;
-		objs[k] = (void *)obj;
-		st[k++] = &a->state[i];
+		objs[k++] = (void *)obj;
 		if (k == RTE_DIM(objs)) {
-			nta_depot_put_locked(p, objs, st, k);
+			nta_depot_put_locked(p, objs, k);
 			k = 0;
 		}
 	}
-	nta_depot_put_locked(p, objs, st, k);
+	nta_depot_put_locked(p, objs, k);
 	/* relaxed store: get_count reads it without the lock */
 	__atomic_store_n(&p->populated, p->populated + nb, __ATOMIC_RELAXED);
 	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);

@@ -63,11 +63,10 @@ static unsigned int
 nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 {
 	void *obj[NTA_BATCH];
-	uint32_t *st[NTA_BATCH];
 	unsigned int got, k = 0;
 
-	while ((got = nta_lanes_drain(p, id, NULL, obj, st, NTA_BATCH)) != 0) {
-		nta_depot_put_locked(p, obj, st, got);
+	while ((got = nta_lanes_drain(p, id, NULL, obj, NTA_BATCH)) != 0) {
+		nta_depot_put_locked(p, obj, got);
 		k += got;
 	}
 	return k;
@@ -114,8 +113,7 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 
 	if (s->spare->n != 0)
 		return nta_store_swap_or_depot(p, s, &lc->cnt);
-	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->st + s->len,
-			    s->cap - s->len);
+	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->cap - s->len);
 	if (k != 0) {
 		__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
 		return 0;

@@ -32,6 +32,19 @@ nta_pool_of(const struct rte_mempool *mp)
 	return p;
 }
 
+/* Word of obj the long way (directory; makes its arena the hot one). */
+uint32_t *
+nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
+{
+	const struct nta_arena *a;
+	int64_t idx;
+
+	a = lc != NULL ? nta_lookup(p, lc, (uintptr_t)obj) :
+		nta_dir_find(p, (uintptr_t)obj);
+	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
+	return idx < 0 ? NULL : (uint32_t *)(uintptr_t)&a->state[idx];
+}
+
 /* ---------------- alloc / free ---------------- */
 
 static int
@@ -162,7 +175,7 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 			}
 		}
 		k = RTE_MIN(s->len, n - done);
-		nta_store_pop(s, objs + done, k, owner);
+		nta_store_pop(p, lc, s, objs + done, k, owner);
 		done += k;
 	}
 	nta_cnt_add_by(p, cnt, &cnt->local_hits, n);
@@ -174,8 +187,7 @@ static __rte_noinline int
 nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 {
 	struct nta_any_slot *slot;
-	uint32_t *st[64];
-	unsigned int done = 0;
+	unsigned int i;
 
 	if (n == 0)
 		return 0;
@@ -207,15 +219,12 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 		nta_unlock(p);
 		return nta_dequeue_fail(p, &p->any_cnt, LCORE_ID_ANY, n);
 	}
-	while (done < n) {
-		unsigned int k = nta_depot_take_locked(p, objs + done, st,
-						       RTE_MIN(n - done, RTE_DIM(st)));
-		unsigned int i;
+	nta_depot_take_locked(p, objs, n);
+	for (i = 0; i < n; i++) {
+		uint32_t *w = nta_word_of(p, NULL, objs[i]);
 
-		for (i = 0; i < k; i++)
-			nta_word_store(st[i], (nta_word_load(st[i]) &
-					       ~NTA_OWN_MASK) | NTA_OWN_ANY);
-		done += k;
+		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
+			       NTA_OWN_ANY);
 	}
 	nta_unlock(p);
 	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
@@ -247,7 +256,7 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 	struct nta_lcore *lc = &p->lc[id];
 
 	if (likely(lc->s.len >= n && n != 0)) {
-		nta_store_pop(&lc->s, objs, n, nta_owner(id));
+		nta_store_pop(p, lc, &lc->s, objs, n, nta_owner(id));
 		nta_cnt_add(&lc->cnt.local_hits, n);
 		return 0;
 	}
@@ -267,9 +276,10 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	if (n == 1 && likely(lc->s.len != 0)) {
 		/* rte_mempool_get() of one object, without a cache */
 		unsigned int len = lc->s.len - 1;
-		uint32_t *w = lc->s.st[len];
+		void *obj = lc->s.obj[len];
+		uint32_t *w = nta_word_of(p, lc, obj);
 
-		objs[0] = lc->s.obj[len];
+		objs[0] = obj;
 		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
 			       nta_owner(id));
 		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
@@ -562,7 +572,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 		if (w != NULL && (v & NTA_OWN_MASK) == NTA_OWN_ANY &&
 		    nta_word_claim(w, v)) {
 			nta_lock(p);
-			nta_depot_put_locked(p, &o, &w, 1);
+			nta_depot_put_locked(p, &o, 1);
 			nta_unlock(p);
 			__atomic_fetch_add(&p->any_cnt.depot_puts, 1,
 					   __ATOMIC_RELAXED);
@@ -620,7 +630,6 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	uint32_t * const state = lc->hot_state;
 	const uint64_t nb = lc->hot_nb;
 	void ** const obj = lc->s.obj;
-	uint32_t ** const st = lc->s.st;
 	unsigned int i, len = lc->s.len;
 
 	n = RTE_MIN(n, lc->s.cap - len);
@@ -638,7 +647,6 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
 		nta_word_store(w, nta_word_freed(v));
-		st[len] = w;
 		obj[len++] = o;
 	}
 	__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);

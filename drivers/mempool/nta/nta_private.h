@@ -159,13 +159,14 @@ struct nta_lane {
 	uintptr_t ent[] __rte_cache_aligned;
 };
 
-/* A magazine: up to mag_size free objects with their words. */
+/* A magazine: up to mag_size free objects (8 bytes each: their words are
+ * found by address when they are handed out).
+ */
 struct nta_mag {
 	struct nta_mag *next;  /* in a depot or overflow list */
 	uint32_t n;            /* objects (stale while loaded in a store) */
 	uint32_t pad;
 	void **obj;
-	uint32_t **st;
 };
 
 /* A chunk of magazines or overflow lists, freed with the pool. */
@@ -181,8 +182,8 @@ struct nta_chunk {
  * boundary swaps the two instead of going to the depot.
  */
 struct nta_store {
-	void **obj;            /* the loaded magazine's arrays */
-	uint32_t **st;
+	void **obj;            /* the loaded magazine's objects */
+	uint64_t pad;
 	uint32_t len;          /* owner writes, others read relaxed */
 	uint32_t cap;          /* 0 while the store has no magazines */
 	struct nta_mag *cur;
@@ -304,9 +305,9 @@ struct nta_mag *nta_mag_new(struct nta_pool *p);
 void nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m);
 struct nta_mag *nta_depot_get_locked(struct nta_pool *p, int full);
 void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
-			  uint32_t * const *st, unsigned int n);
+			  unsigned int n);
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
-				   uint32_t **st, unsigned int n);
+				   unsigned int n);
 int nta_depot_reserve_locked(struct nta_pool *p);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner);
@@ -325,7 +326,7 @@ size_t nta_lane_memsize(uint32_t size);
 struct nta_lane *nta_lane_create(struct nta_pool *p, unsigned int src,
 				 unsigned int home);
 unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
-			     struct nta_lcore *me, void **obj, uint32_t **st,
+			     struct nta_lcore *me, void **obj,
 			     unsigned int max);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
@@ -361,6 +362,8 @@ void nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id,
 			unsigned int n);
 
 /* nta_ops.c */
+uint32_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
+			const void *obj);
 struct nta_pool *nta_pool_of(const struct rte_mempool *mp);
 uint64_t nta_pool_count(const struct nta_pool *p);
 
@@ -536,20 +539,13 @@ nta_hot_word(const struct nta_pool *p, const struct nta_lcore *lc,
 static inline uint32_t *
 nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
 {
-	const struct nta_arena *a;
-	int64_t idx;
-
 	if (lc != NULL) {
 		uint32_t *w = nta_hot_word(p, lc, obj);
 
 		if (likely(w != NULL))
 			return w;
-		a = nta_lookup(p, lc, (uintptr_t)obj);
-	} else {
-		a = nta_dir_find(p, (uintptr_t)obj);
 	}
-	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
-	return idx < 0 ? NULL : (uint32_t *)(uintptr_t)&a->state[idx];
+	return nta_word_slow(p, lc, obj);
 }
 
 /*
@@ -611,21 +607,21 @@ nta_untag(uintptr_t e)
 
 /* Hand out the n newest objects of a store holding at least n. Two
  * passes: pointers first, words after; interleaved, each load waited on
- * the word store before it (measured: a third slower at bulk 32).
+ * the word store before it. lc: the caller's lookup cache, or NULL.
  */
 static inline void
-nta_store_pop(struct nta_store *s, void **objs, unsigned int n,
+nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
+	      struct nta_store *s, void **objs, unsigned int n,
 	      uint32_t owner)
 {
 	void ** const obj = s->obj;
-	uint32_t ** const st = s->st;
 	const unsigned int len = s->len - n;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
 	for (i = 0; i < n; i++) {
-		uint32_t *w = st[len + i];
+		uint32_t *w = nta_word_of(p, lc, objs[i]);
 
 		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) | owner);
 	}
@@ -641,7 +637,6 @@ nta_store_push(struct nta_store *s, void *obj, uint32_t *w, uint32_t v)
 	unsigned int len = s->len;
 
 	nta_word_store(w, nta_word_freed(v));
-	s->st[len] = w;
 	s->obj[len] = obj;
 	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
 }

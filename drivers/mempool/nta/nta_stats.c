@@ -146,13 +146,13 @@ struct nta_audit_ctx {
  * byte; for a tagged lane entry, the whole match).
  */
 static void
-nta_audit_mark(struct nta_audit_ctx *c, const void *obj, const uint32_t *st,
-	       int ok_state)
+nta_audit_mark(struct nta_audit_ctx *c, const void *obj, int free_only)
 {
 	const struct nta_arena *a = nta_dir_find(c->p, (uintptr_t)obj);
 	int64_t idx = a ? nta_arena_slot(c->p, a, (uintptr_t)obj) : -1;
 
-	if (idx < 0 || (st != NULL && st != &a->state[idx]) || !ok_state) {
+	if (idx < 0 || (free_only && (nta_word_load(&a->state[idx]) &
+				      NTA_OWN_MASK) != NTA_OWN_FREE)) {
 		c->r->mismatches++;
 		return;
 	}
@@ -166,9 +166,7 @@ nta_audit_mag(struct nta_audit_ctx *c, const struct nta_mag *m, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		nta_audit_mark(c, m->obj[i], m->st[i],
-			       (nta_word_load(m->st[i]) & NTA_OWN_MASK) ==
-			       NTA_OWN_FREE);
+		nta_audit_mark(c, m->obj[i], 1);
 	return n;
 }
 
@@ -201,7 +199,7 @@ nta_audit_pending(struct nta_audit_ctx *c, uintptr_t e, uint32_t owner)
 
 	if (w != NULL && !nta_tag_matches(e, nta_word_load(w), owner))
 		return;
-	nta_audit_mark(c, nta_untag(e), NULL, 1);
+	nta_audit_mark(c, nta_untag(e), 0);
 	c->r->in_rings++;
 }
 

@@ -18,7 +18,6 @@ nta_store_load(struct nta_store *s, struct nta_mag *m)
 {
 	s->cur = m;
 	s->obj = m->obj;
-	s->st = m->st;
 	__atomic_store_n(&s->len, m->n, __ATOMIC_RELAXED);
 }
 
