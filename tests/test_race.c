@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * Double frees racing each other and the object's re-allocation.
+ *
+ * Each round the home lcore gets a batch of objects and publishes it;
+ * then four parties free every object of the batch at once: the home
+ * itself (its local path), another lcore (its lane to the home) and two
+ * unregistered threads (the overflow list). Exactly one free of each
+ * object may be accepted; the home re-allocates the objects in the next
+ * rounds while stale copies of the refused frees still wait to be
+ * drained. At the end: every second free refused and counted, nothing
+ * handed out twice, every object obtainable exactly once, audit clean.
+ */
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_launch.h>
+#include <rte_mempool.h>
+
+#include "rte_mempool_nta.h"
+#include "nta_test.h"
+
+#define RACE_BATCH 64
+#define RACE_PARTIES 4 /* home, worker lcore, two unregistered threads */
+
+struct race {
+	struct rte_mempool *mp;
+	void *batch[RACE_BATCH];
+	uint32_t round;          /* published round; release */
+	uint32_t done;           /* parties finished with the round */
+	uint32_t rounds;
+	uint32_t stop;
+};
+
+static void
+race_wait(const uint32_t *v, uint32_t want)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) < want)
+		if (++spins % 64 == 0)
+			sched_yield(); /* the parties share two cores */
+}
+
+/* Free the whole batch, in bulks of 8, starting at a party's offset. */
+static void
+race_free(struct race *r, unsigned int party)
+{
+	unsigned int i;
+
+	for (i = 0; i < RACE_BATCH; i += 8)
+		rte_mempool_put_bulk(r->mp,
+				     &r->batch[(i + party * 16) % RACE_BATCH], 8);
+}
+
+static void
+race_party(struct race *r, unsigned int party)
+{
+	uint32_t k;
+
+	for (k = 1; k <= r->rounds; k++) {
+		race_wait(&r->round, k);
+		race_free(r, party);
+		__atomic_fetch_add(&r->done, 1, __ATOMIC_RELEASE);
+	}
+}
+
+static int
+race_lcore(void *arg)
+{
+	race_party(arg, 1);
+	return 0;
+}
+
+static void *
+race_thread(void *arg)
+{
+	static uint32_t next_party = 2;
+
+	race_party(arg, __atomic_fetch_add(&next_party, 1, __ATOMIC_RELAXED));
+	return NULL;
+}
+
+/* The home's rounds: get a batch (nothing in it may be live), publish it,
+ * free it as one of the parties, wait for the others.
+ */
+static int
+race_home(struct race *r)
+{
+	uint32_t k, i;
+
+	for (k = 1; k <= r->rounds; k++) {
+		CHECK(rte_mempool_get_bulk(r->mp, r->batch, RACE_BATCH) == 0,
+		      "round %u: get", k);
+		for (i = 0; i < RACE_BATCH; i++) {
+			uint64_t *live = r->batch[i];
+
+			CHECK(__atomic_exchange_n(live, 1, __ATOMIC_RELAXED) == 0,
+			      "round %u: object %p handed out while live", k,
+			      r->batch[i]);
+		}
+		/* release: the batch is written before the parties see k */
+		__atomic_store_n(&r->round, k, __ATOMIC_RELEASE);
+		race_free(r, 0);
+		race_wait(&r->done, k * (RACE_PARTIES - 1));
+		/* every free of the round is in: the objects are free */
+		for (i = 0; i < RACE_BATCH; i++)
+			*(uint64_t *)r->batch[i] = 0;
+	}
+	return 0;
+}
+
+static int
+home_flush(void *arg)
+{
+	return rte_mempool_nta_lcore_flush(arg) < 0;
+}
+
+static uint64_t
+double_frees(struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_stats st;
+
+	rte_mempool_nta_stats_get(mp, &st);
+	return st.total.bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE];
+}
+
+static int
+race_case(unsigned int ring_size, uint32_t rounds)
+{
+	struct rte_mempool_nta_params prm = { .ring_size = ring_size };
+	const unsigned int n = 256;
+	struct race r = { .rounds = rounds };
+	unsigned int w = tp_worker(), i;
+	pthread_t th[RACE_PARTIES - 2];
+	void **all = calloc(n + 8, sizeof(void *));
+	int ret, got;
+
+	r.mp = tp_create(ring_size ? "race_full" : "race", n, 64, 0, 0,
+			 ring_size ? &prm : NULL);
+	CHECK(r.mp != NULL && all != NULL, "create");
+	/* millions of refused frees: keep the log quiet */
+	rte_log_set_level(rte_log_register("pmd.mempool.nta"), RTE_LOG_CRIT);
+	/* the first word of each object says "live" while the home has it */
+	got = tp_get_all(r.mp, all, n, 1);
+	for (i = 0; i < (unsigned int)got; i++)
+		*(uint64_t *)all[i] = 0;
+	rte_mempool_put_bulk(r.mp, all, got);
+	rte_eal_remote_launch(race_lcore, &r, w);
+	for (i = 0; i < RACE_PARTIES - 2; i++)
+		pthread_create(&th[i], NULL, race_thread, &r);
+	ret = race_home(&r);
+	if (ret != 0) {
+		/* let the parties finish the rounds they wait for */
+		__atomic_store_n(&r.round, r.rounds, __ATOMIC_RELEASE);
+	}
+	rte_eal_wait_lcore(w);
+	for (i = 0; i < RACE_PARTIES - 2; i++)
+		pthread_join(th[i], NULL);
+	CHECK(ret == 0, "home failed");
+	/* the home takes back what is still on its way, and refuses the
+	 * stale copies among it
+	 */
+	CHECK(home_flush(r.mp) == 0, "flush");
+	printf("  %u rounds x %u objects x %u frees: %" PRIu64 " refused\n",
+	       r.rounds, RACE_BATCH, RACE_PARTIES, double_frees(r.mp));
+	CHECK(double_frees(r.mp) == (uint64_t)r.rounds * RACE_BATCH *
+	      (RACE_PARTIES - 1), "every second free refused: %" PRIu64,
+	      double_frees(r.mp));
+	CHECK(rte_mempool_avail_count(r.mp) == n, "count %u",
+	      rte_mempool_avail_count(r.mp));
+	CHECK(tp_audit_ok(r.mp) == 0, "audit");
+	got = tp_get_all(r.mp, all, n + 8, 8);
+	CHECK(got == (int)n, "%d objects obtainable, want %u", got, n);
+	CHECK(tp_unique(all, n) == 0, "an object handed out twice");
+	rte_mempool_put_bulk(r.mp, all, n);
+	rte_mempool_free(r.mp);
+	free(all);
+	rte_log_set_level(rte_log_register("pmd.mempool.nta"), RTE_LOG_NOTICE);
+	return 0;
+}
+
+NTA_TEST(double_free_race, "racing double frees from home, lcore and unregistered threads, with re-allocation: one accepted, the rest refused", 2)
+{
+	/* 40000 x 64 x 4: 10^7 frees */
+	CHECK_OK(race_case(0, 40000));
+	/* lanes of 16: most remote frees overflow */
+	CHECK_OK(race_case(16, 10000));
+	return 0;
+}
