@@ -504,6 +504,23 @@ near_arena_edge(const struct fz_pool *pm, const void *ptr)
 		in_some_arena(p, (uintptr_t)ptr - p->lay.hdr_size);
 }
 
+/*
+ * A second free sent to another lcore is refused when that home takes it
+ * back (it validates on drain), not in the put: let every home drain, so
+ * that the counters and counts settle before they are checked.
+ */
+static void
+settle_homes(struct fz_pool *pm)
+{
+	unsigned int me = rte_lcore_id(), i;
+
+	for (i = 0; i < FZ_LCORES; i++) {
+		fz_set_lcore(i);
+		rte_mempool_nta_lcore_flush(pm->mp);
+	}
+	fz_set_lcore(me);
+}
+
 static void
 put_checked(struct fz_pool *pm, void **tbl, unsigned int n, unsigned int good,
 	    unsigned int nbad, enum rte_mempool_nta_bad_kind kind,
@@ -514,6 +531,8 @@ put_checked(struct fz_pool *pm, void **tbl, unsigned int n, unsigned int good,
 
 	bad_counts(pm, b0);
 	rte_mempool_generic_put(pm->mp, tbl, n, NULL);
+	if (kind == RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE)
+		settle_homes(pm);
 	bad_counts(pm, b1);
 	if (b1[kind] - b0[kind] != nbad && bad != NULL) {
 		if (fz_verbose || fz_strict_kind)
