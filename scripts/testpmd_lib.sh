@@ -62,30 +62,36 @@ nta_testpmd_rate() {
 #     fwd map: "<lcore>:<rx port>><tx port>,..." from testpmd's own lines;
 #     cross %: mbufs freed by the receiving lcore, of all allocated
 nta_testpmd_flowgen() {
-	local ops=$1 mbcache=$2 secs=$3 log=$4 pf cmds pid
+	local ops=$1 mbcache=$2 secs=$3 log=$4 pf cmds pid started=0
 	pf="nta_fg_$$_${ops}_${mbcache}"
 	cmds=$(mktemp)
 	echo "set fwd flowgen retry" >"$cmds"
-	[ "${NTA_HUGE:-1}" = 1 ] || secs=$((secs + 5))
 	rm -f "$log.tel"
+	# SECONDS count from the first statistics (forwarding runs), not from
+	# start-up, which takes seconds on a loaded machine or without
+	# hugepages; timeout is the backstop
 	# shellcheck disable=SC2046
-	timeout -s INT "$secs" dpdk-testpmd --lcores "0@0,1@0,2@1" --no-pci \
+	timeout -s INT $((secs + 90)) dpdk-testpmd --lcores "0@0,1@0,2@1" --no-pci \
 		--file-prefix="$pf" --log-level=lib.eal:error \
 		-d "$(nta_plugin)" $(nta_mem_args) --vdev net_ring0 --vdev net_ring1 \
 		--mbuf-pool-ops-name="$ops" -- --forward-mode=flowgen \
 		--cmdline-file="$cmds" --mbcache="$mbcache" --nb-cores=2 \
 		--stats-period=1 --total-num-mbufs=65536 </dev/null >"$log" 2>&1 &
 	pid=$!
-	if [ "$ops" = nta ]; then
-		# once forwarding runs (the first statistics), ask the pool
-		for _ in $(seq $((secs * 10))); do
-			grep -q "Port statistics" "$log" 2>/dev/null && break
-			sleep 0.1
-		done
-		sleep 1
-		echo "/mempool_nta/stats,mb_pool_0" |
+	for _ in $(seq 600); do
+		grep -q "Port statistics" "$log" 2>/dev/null && { started=1; break; }
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ "$started" = 1 ]; then
+		sleep $((secs / 2))
+		# halfway, ask the pool (nta only) for its per-lcore counters
+		[ "$ops" != nta ] || echo "/mempool_nta/stats,mb_pool_0" |
 			timeout 10 dpdk-telemetry.py -f "$pf" >"$log.tel" 2>&1
+		sleep $((secs - secs / 2))
 	fi
+	# timeout passes the INT on to testpmd, which stops and prints totals
+	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
 	rm -rf "/var/run/dpdk/$pf" "$cmds"
 	rm -f /dev/hugepages/"$pf"map_* 2>/dev/null
