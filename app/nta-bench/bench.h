@@ -24,6 +24,8 @@
 #define BENCH_MAX_REPEAT 16
 #define BENCH_NOTE_LEN 128
 #define BENCH_BASELINE "ring_mp_mc"
+#define BENCH_FLOOR "bench_floor"  /* floor.c: the cheapest handler */
+#define BENCH_MAX_KEEP 16384
 
 /*
  * The array a worker hands to get/put. Where it sits relative to a
@@ -55,6 +57,7 @@ enum bench_case {
 	BENCH_CASE_MBUF,
 	BENCH_CASE_UNREG,
 	BENCH_CASE_CREATE,
+	BENCH_CASE_WORKSET,
 	BENCH_CASE_MAX
 };
 
@@ -72,6 +75,8 @@ struct bench_opts {
 	unsigned int bulks[BENCH_MAX_LIST];
 	unsigned int nb_lcore_counts;
 	unsigned int lcore_counts[BENCH_MAX_LIST];
+	unsigned int nb_keeps;
+	unsigned int keeps[BENCH_MAX_LIST];  /* workset: objects held */
 	unsigned int pool_size;        /* objects per pool (at least) */
 	unsigned int elt_size;         /* object size of get/put pools */
 	unsigned int burst;            /* pipeline and mbuf burst */
@@ -112,6 +117,7 @@ struct bench_row {
 	unsigned int threads;     /* threads doing the work */
 	unsigned int cache;
 	unsigned int bulk;
+	unsigned int keep;        /* workset: objects each lcore holds */
 	struct bench_cell cell[BENCH_MAX_HANDLERS];
 };
 
@@ -199,6 +205,15 @@ void bench_pipeline_run(const struct bench_opts *o, const char *ops,
 void bench_unreg_run(const struct bench_opts *o, const char *ops,
 		     struct bench_cell *c);
 
+/* case_workset.c */
+void bench_workset_run(const struct bench_opts *o, const char *ops,
+		       unsigned int lcores, unsigned int cache,
+		       unsigned int bulk, unsigned int keep,
+		       struct bench_cell *c);
+
+/* floor.c */
+int bench_floor_register(void);
+
 /* case_create.c */
 void bench_create_run(const struct bench_opts *o, const char *ops,
 		      struct bench_create *r);
@@ -209,8 +224,11 @@ struct bench_row *bench_row_add(struct bench_results *res,
 				unsigned int threads, unsigned int cache,
 				unsigned int bulk);
 int bench_baseline_index(const struct bench_opts *o);
+int bench_handler_index(const struct bench_opts *o, const char *ops);
 double bench_ratio(const struct bench_opts *o, const struct bench_row *r,
 		   unsigned int h);
+double bench_ratio_floor(const struct bench_opts *o, const struct bench_row *r,
+			 unsigned int h);
 const char *bench_status_name(enum bench_status s);
 void bench_table_print(FILE *f, const struct bench_opts *o,
 		       const struct bench_results *res);

@@ -89,8 +89,11 @@ bench_pool_create(const char *ops, unsigned int n, unsigned int elt_size,
 /*
  * Objects a run may hold at once: each lcore's cache can grow to 1.5x its
  * size before it flushes, plus the burst in the worker's hands, plus what
- * is in flight between lcores. The pool is at least that, so a failed get
- * means the handler lost track of objects, not that the pool ran dry.
+ * is in flight between lcores or held by them (workset). The pool is at
+ * least twice that, so a failed get means the handler lost track of
+ * objects, not that the pool ran dry: a handler may keep free objects per
+ * lcore where other lcores cannot get them (the floor handler keeps up to
+ * the pool's size over the lcore count on each, bucket keeps buckets).
  */
 unsigned int
 bench_pool_size(const struct bench_opts *o, unsigned int lcores,
@@ -99,7 +102,7 @@ bench_pool_size(const struct bench_opts *o, unsigned int lcores,
 	unsigned int need = lcores * ((cache * 3 + 1) / 2 + bulk) + bulk +
 			    in_flight;
 
-	return RTE_MAX(o->pool_size, need);
+	return RTE_MAX(o->pool_size, 2 * need);
 }
 
 /* After a run, with every thread stopped: is every object back? */

@@ -32,9 +32,12 @@ static void
 progress_print(struct progress *p, const struct bench_row *r,
 	       const char *ops, const struct bench_cell *c)
 {
-	fprintf(stderr, "[%3u/%u] %-8s lcores=%u threads=%u cache=%-3u bulk=%-3u %-10s ",
+	fprintf(stderr, "[%3u/%u] %-8s lcores=%u threads=%u cache=%-3u bulk=%-3u ",
 		++p->done, p->total, bench_case_name(r->kind), r->lcores,
-		r->threads, r->cache, r->bulk, ops);
+		r->threads, r->cache, r->bulk);
+	if (r->kind == BENCH_CASE_WORKSET)
+		fprintf(stderr, "keep=%-4u ", r->keep);
+	fprintf(stderr, "%-11s ", ops);
 	if (c->status == BENCH_ST_OK)
 		fprintf(stderr, "%8.2f Mobj/s (%u runs, %.2f..%.2f)\n", c->mops,
 			c->reps, c->mops_min, c->mops_max);
@@ -51,6 +54,9 @@ measurements(const struct bench_opts *o)
 
 	if (case_on(o, BENCH_CASE_LOCAL))
 		n += o->nb_lcore_counts * o->nb_caches * o->nb_bulks;
+	if (case_on(o, BENCH_CASE_WORKSET))
+		n += o->nb_lcore_counts * o->nb_caches * o->nb_bulks *
+		     o->nb_keeps;
 	if (case_on(o, BENCH_CASE_PIPELINE) && two)
 		n += 2;
 	if (case_on(o, BENCH_CASE_MBUF))
@@ -71,6 +77,13 @@ local_fn(const struct bench_opts *o, const char *ops,
 	 const struct bench_row *r, struct bench_cell *c)
 {
 	bench_local_run(o, ops, r->lcores, r->cache, r->bulk, c);
+}
+
+static void
+workset_fn(const struct bench_opts *o, const char *ops,
+	   const struct bench_row *r, struct bench_cell *c)
+{
+	bench_workset_run(o, ops, r->lcores, r->cache, r->bulk, r->keep, c);
 }
 
 static void
@@ -103,7 +116,7 @@ static void
 row_run(const struct bench_opts *o, struct bench_results *res,
 	struct progress *p, case_fn_t *fn, enum bench_case kind,
 	unsigned int lcores, unsigned int threads, unsigned int cache,
-	unsigned int bulk)
+	unsigned int bulk, unsigned int keep)
 {
 	struct bench_row *r = bench_row_add(res, kind, lcores, threads, cache,
 					    bulk);
@@ -112,6 +125,7 @@ row_run(const struct bench_opts *o, struct bench_results *res,
 
 	if (r == NULL)
 		rte_exit(EXIT_FAILURE, "out of memory\n");
+	r->keep = keep;
 	for (k = 0; k < o->repeat; k++)
 		for (h = 0; h < o->nb_handlers; h++) {
 			/* a failure or n/a does not change on a rerun */
@@ -138,7 +152,25 @@ run_local(const struct bench_opts *o, struct bench_results *res,
 			for (b = 0; b < o->nb_bulks; b++)
 				row_run(o, res, p, local_fn, BENCH_CASE_LOCAL,
 					o->lcore_counts[l], o->lcore_counts[l],
-					o->caches[c], o->bulks[b]);
+					o->caches[c], o->bulks[b], 0);
+}
+
+static void
+run_workset(const struct bench_opts *o, struct bench_results *res,
+	    struct progress *p)
+{
+	unsigned int l, c, b, k;
+
+	for (l = 0; l < o->nb_lcore_counts; l++)
+		for (k = 0; k < o->nb_keeps; k++)
+			for (c = 0; c < o->nb_caches; c++)
+				for (b = 0; b < o->nb_bulks; b++)
+					row_run(o, res, p, workset_fn,
+						BENCH_CASE_WORKSET,
+						o->lcore_counts[l],
+						o->lcore_counts[l],
+						o->caches[c], o->bulks[b],
+						o->keeps[k]);
 }
 
 static void
@@ -157,7 +189,7 @@ run_pipeline(const struct bench_opts *o, struct bench_results *res,
 	}
 	for (c = 0; c < RTE_DIM(caches); c++)
 		row_run(o, res, p, pipeline_fn, BENCH_CASE_PIPELINE, 2, 2,
-			caches[c], o->burst);
+			caches[c], o->burst, 0);
 }
 
 static void
@@ -171,7 +203,7 @@ run_mbuf(const struct bench_opts *o, struct bench_results *res,
 		for (c = 0; c < RTE_DIM(caches); c++)
 			row_run(o, res, p, mbuf_fn, BENCH_CASE_MBUF,
 				o->lcore_counts[l], o->lcore_counts[l],
-				caches[c], o->burst);
+				caches[c], o->burst, 0);
 }
 
 static void
@@ -179,7 +211,7 @@ run_unreg(const struct bench_opts *o, struct bench_results *res,
 	  struct progress *p)
 {
 	row_run(o, res, p, unreg_fn, BENCH_CASE_UNREG, 0, o->unreg_threads,
-		0, 1);
+		0, 1, 0);
 }
 
 static void
@@ -202,6 +234,30 @@ run_create(const struct bench_opts *o, struct bench_results *res,
 			fprintf(stderr, "FAILED %s\n", c->note);
 	}
 	res->have_create = 1;
+}
+
+/*
+ * The floor handler lives in this program: register it when it is asked
+ * for, after EAL has loaded its plugins (nta among them), and say which
+ * slot it took, or why it has none.
+ */
+static void
+floor_register(const struct bench_opts *o)
+{
+	int ret;
+
+	if (bench_handler_index(o, BENCH_FLOOR) < 0)
+		return;
+	ret = bench_floor_register();
+	if (ret >= 0)
+		fprintf(stderr, "%s: mempool ops slot %d of %d (%u in use)\n",
+			BENCH_FLOOR, ret, RTE_MEMPOOL_MAX_OPS_IDX,
+			rte_mempool_ops_table.num_ops);
+	else
+		fprintf(stderr, "%s: cannot register: %s (%u of %d ops slots "
+			"in use)\n", BENCH_FLOOR, strerror(-ret),
+			rte_mempool_ops_table.num_ops,
+			RTE_MEMPOOL_MAX_OPS_IDX);
 }
 
 /* A handler missing from the ops table fails every case; say why early. */
@@ -258,6 +314,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
+	floor_register(&o);
 	handlers_check(&o);
 
 	memset(&res, 0, sizeof(res));
@@ -265,6 +322,8 @@ main(int argc, char **argv)
 	p.total = measurements(&o);
 	if (case_on(&o, BENCH_CASE_LOCAL))
 		run_local(&o, &res, &p);
+	if (case_on(&o, BENCH_CASE_WORKSET))
+		run_workset(&o, &res, &p);
 	if (case_on(&o, BENCH_CASE_PIPELINE))
 		run_pipeline(&o, &res, &p);
 	if (case_on(&o, BENCH_CASE_MBUF))

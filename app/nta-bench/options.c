@@ -23,10 +23,12 @@ static const char * const case_names[BENCH_CASE_MAX] = {
 	[BENCH_CASE_MBUF] = "mbuf",
 	[BENCH_CASE_UNREG] = "unreg",
 	[BENCH_CASE_CREATE] = "create",
+	[BENCH_CASE_WORKSET] = "workset",
 };
 
 static const char * const default_handlers[] = {
 	"nta", "ring_mp_mc", "ring_sp_sc", "stack", "lf_stack", "bucket",
+	BENCH_FLOOR,
 };
 
 const char *
@@ -39,9 +41,11 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n"
-	       "  --cases=LIST        local,pipeline,mbuf,unreg,create (default all)\n"
+	       "  --cases=LIST        local,workset,pipeline,mbuf,unreg,create\n"
+	       "                      (default all)\n"
 	       "  --handlers=LIST     mempool ops to compare (default nta,ring_mp_mc,\n"
-	       "                      ring_sp_sc,stack,lf_stack,bucket)\n"
+	       "                      ring_sp_sc,stack,lf_stack,bucket,bench_floor;\n"
+	       "                      bench_floor is nta-bench's own floor handler)\n"
 	       "  --duration-ms=N     length of one timed run (default 100)\n"
 	       "  --repeat=N          runs per figure, the handlers taking turns;\n"
 	       "                      the median is kept (default 5)\n"
@@ -50,6 +54,8 @@ usage(const char *prog)
 	       "  --caches=LIST       cache sizes (default 0,32,256,512)\n"
 	       "  --bulks=LIST        bulk sizes (default 1,8,32)\n"
 	       "  --lcores=LIST       lcore counts, numbers or 'all' (default 1,all)\n"
+	       "  --keeps=LIST        workset: objects each lcore holds before\n"
+	       "                      putting them back (default 32,128,512,2048)\n"
 	       "  --pool-size=N       objects per pool, at least (default 8192)\n"
 	       "  --elt-size=N        object size in bytes (default 2048)\n"
 	       "  --burst=N           pipeline and mbuf burst (default 32)\n"
@@ -89,6 +95,11 @@ opts_defaults(struct bench_opts *o)
 	o->nb_lcore_counts = 2;
 	o->lcore_counts[0] = 1;
 	o->lcore_counts[1] = 0; /* all, resolved after parsing */
+	o->nb_keeps = 4;
+	o->keeps[0] = 32;
+	o->keeps[1] = 128;
+	o->keeps[2] = 512;
+	o->keeps[3] = 2048;
 	o->pool_size = 8192;
 	o->elt_size = 2048;
 	o->burst = 32;
@@ -223,6 +234,7 @@ enum {
 	OPT_CACHES,
 	OPT_BULKS,
 	OPT_LCORES,
+	OPT_KEEPS,
 	OPT_POOL_SIZE,
 	OPT_ELT_SIZE,
 	OPT_BURST,
@@ -245,6 +257,7 @@ static const struct option long_opts[] = {
 	{ "caches", required_argument, NULL, OPT_CACHES },
 	{ "bulks", required_argument, NULL, OPT_BULKS },
 	{ "lcores", required_argument, NULL, OPT_LCORES },
+	{ "keeps", required_argument, NULL, OPT_KEEPS },
 	{ "pool-size", required_argument, NULL, OPT_POOL_SIZE },
 	{ "elt-size", required_argument, NULL, OPT_ELT_SIZE },
 	{ "burst", required_argument, NULL, OPT_BURST },
@@ -299,6 +312,9 @@ opt_apply(struct bench_opts *o, int opt, const char *arg, int *dur_set,
 	case OPT_LCORES:
 		return parse_uint_list(arg, 1, RTE_MAX_LCORE, o->lcore_counts,
 				       &o->nb_lcore_counts, 1);
+	case OPT_KEEPS:
+		return parse_uint_list(arg, 1, BENCH_MAX_KEEP, o->keeps,
+				       &o->nb_keeps, 0);
 	case OPT_POOL_SIZE:
 		return parse_uint(arg, 64, 1u << 26, &o->pool_size);
 	case OPT_ELT_SIZE:

@@ -75,24 +75,30 @@ csv_rates(FILE *f, const struct bench_opts *o, const struct bench_results *res)
 {
 	unsigned int i, h;
 
-	fprintf(f, "case,lcores,threads,cache,bulk,handler,status,mops,ratio,"
-		"mops_min,mops_max,runs,objects,seconds,get_failures,note\n");
+	fprintf(f, "case,lcores,threads,cache,bulk,keep,handler,status,mops,"
+		"ratio,ratio_floor,mops_min,mops_max,runs,objects,seconds,"
+		"get_failures,note\n");
 	for (i = 0; i < res->nb_rows; i++) {
 		const struct bench_row *r = &res->rows[i];
 
 		for (h = 0; h < o->nb_handlers; h++) {
 			const struct bench_cell *c = &r->cell[h];
 			double ratio = bench_ratio(o, r, h);
+			double rfloor = bench_ratio_floor(o, r, h);
 
-			fprintf(f, "%s,%u,%u,%u,%u,%s,%s,", bench_case_name(r->kind),
-				r->lcores, r->threads, r->cache, r->bulk,
-				o->handlers[h], bench_status_name(c->status));
+			fprintf(f, "%s,%u,%u,%u,%u,%u,%s,%s,",
+				bench_case_name(r->kind), r->lcores, r->threads,
+				r->cache, r->bulk, r->keep, o->handlers[h],
+				bench_status_name(c->status));
 			if (c->status == BENCH_ST_OK)
 				fprintf(f, "%.4f,", c->mops);
 			else
 				fputc(',', f);
 			if (!isnan(ratio))
 				fprintf(f, "%.4f", ratio);
+			fputc(',', f);
+			if (!isnan(rfloor))
+				fprintf(f, "%.4f", rfloor);
 			if (c->status == BENCH_ST_OK)
 				fprintf(f, ",%.4f,%.4f,%u", c->mops_min,
 					c->mops_max, c->reps);
@@ -200,11 +206,14 @@ json_config(FILE *f, const struct bench_opts *o)
 		"\"warmup_ms\": %u, \"repeat\": %u, \"pool_size\": %u, "
 		"\"elt_size\": %u, "
 		"\"burst\": %u, \"ring_size\": %u, \"unreg_threads\": %u, "
-		"\"baseline\": \"%s\", \"handlers\": [",
+		"\"baseline\": \"%s\", \"floor\": \"%s\", \"keeps\": [",
 		rte_lcore_count(), o->duration_ms, o->warmup_ms, o->repeat,
 		o->pool_size,
 		o->elt_size, o->burst, o->ring_size, o->unreg_threads,
-		BENCH_BASELINE);
+		BENCH_BASELINE, BENCH_FLOOR);
+	for (h = 0; h < o->nb_keeps; h++)
+		fprintf(f, "%s%u", h ? ", " : "", o->keeps[h]);
+	fprintf(f, "], \"handlers\": [");
 	for (h = 0; h < o->nb_handlers; h++) {
 		if (h != 0)
 			fputs(", ", f);
@@ -228,15 +237,17 @@ json_rates(FILE *f, const struct bench_opts *o,
 
 			fprintf(f, "%s\n    {\"case\": \"%s\", \"lcores\": %u, "
 				"\"threads\": %u, \"cache\": %u, \"bulk\": %u, "
-				"\"handler\": ", n++ ? "," : "",
+				"\"keep\": %u, \"handler\": ", n++ ? "," : "",
 				bench_case_name(r->kind), r->lcores,
-				r->threads, r->cache, r->bulk);
+				r->threads, r->cache, r->bulk, r->keep);
 			json_str(f, o->handlers[h]);
 			fprintf(f, ", \"status\": \"%s\", \"mops\": ",
 				bench_status_name(c->status));
 			json_num(f, c->status == BENCH_ST_OK ? c->mops : NAN);
 			fprintf(f, ", \"ratio\": ");
 			json_num(f, bench_ratio(o, r, h));
+			fprintf(f, ", \"ratio_floor\": ");
+			json_num(f, bench_ratio_floor(o, r, h));
 			fprintf(f, ", \"mops_min\": ");
 			json_num(f, c->status == BENCH_ST_OK ? c->mops_min : NAN);
 			fprintf(f, ", \"mops_max\": ");

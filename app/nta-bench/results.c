@@ -44,27 +44,46 @@ bench_row_add(struct bench_results *res, enum bench_case kind,
 }
 
 int
-bench_baseline_index(const struct bench_opts *o)
+bench_handler_index(const struct bench_opts *o, const char *ops)
 {
 	unsigned int h;
 
 	for (h = 0; h < o->nb_handlers; h++)
-		if (strcmp(o->handlers[h], BENCH_BASELINE) == 0)
+		if (strcmp(o->handlers[h], ops) == 0)
 			return (int)h;
 	return -1;
 }
 
-/* Rate of handler h over the baseline's in the same row; NAN if none. */
-double
-bench_ratio(const struct bench_opts *o, const struct bench_row *r,
-	    unsigned int h)
+int
+bench_baseline_index(const struct bench_opts *o)
 {
-	int b = bench_baseline_index(o);
+	return bench_handler_index(o, BENCH_BASELINE);
+}
 
+/* Rate of handler h over handler b's in the same row; NAN if none. */
+static double
+ratio_to(const struct bench_row *r, unsigned int h, int b)
+{
 	if (b < 0 || r->cell[h].status != BENCH_ST_OK ||
 	    r->cell[b].status != BENCH_ST_OK || r->cell[b].mops <= 0)
 		return NAN;
 	return r->cell[h].mops / r->cell[b].mops;
+}
+
+/* Rate of handler h over the baseline's (ring_mp_mc) in the same row. */
+double
+bench_ratio(const struct bench_opts *o, const struct bench_row *r,
+	    unsigned int h)
+{
+	return ratio_to(r, h, bench_baseline_index(o));
+}
+
+/* Rate of handler h over the floor handler's in the same row. */
+double
+bench_ratio_floor(const struct bench_opts *o, const struct bench_row *r,
+		  unsigned int h)
+{
+	return ratio_to(r, h, bench_handler_index(o, BENCH_FLOOR));
 }
 
 const char *
@@ -80,21 +99,19 @@ bench_status_name(enum bench_status s)
 	}
 }
 
-/* Collapsed rates (unregistered threads) need more digits, and their
- * ratios fewer, to stay in the column.
+/* The nta column also shows nta's rate over the floor handler's, beside
+ * its ratio to ring_mp_mc, when both handlers are in the run.
  */
-static void
-cell_print(FILE *f, const struct bench_opts *o, const struct bench_row *r,
-	   unsigned int h)
+static int
+floor_column(const struct bench_opts *o, unsigned int h)
 {
-	const struct bench_cell *c = &r->cell[h];
-	double ratio = bench_ratio(o, r, h);
+	return strcmp(o->handlers[h], "nta") == 0 &&
+	       bench_handler_index(o, BENCH_FLOOR) >= 0;
+}
 
-	if (c->status != BENCH_ST_OK) {
-		fprintf(f, " %*s", CELL_W, bench_status_name(c->status));
-		return;
-	}
-	fprintf(f, c->mops >= 0.1 ? " %8.2f" : " %8.4f", c->mops);
+static void
+ratio_print(FILE *f, double ratio)
+{
 	if (isnan(ratio))
 		fprintf(f, " %7s", "-");
 	else if (ratio < 100)
@@ -105,18 +122,43 @@ cell_print(FILE *f, const struct bench_opts *o, const struct bench_row *r,
 		fprintf(f, " %7s", ">=1e6x");
 }
 
+/* Collapsed rates (unregistered threads) need more digits, and their
+ * ratios fewer, to stay in the column.
+ */
+static void
+cell_print(FILE *f, const struct bench_opts *o, const struct bench_row *r,
+	   unsigned int h)
+{
+	const struct bench_cell *c = &r->cell[h];
+	int fl = floor_column(o, h);
+
+	if (c->status != BENCH_ST_OK) {
+		fprintf(f, " %*s", CELL_W + (fl ? 8 : 0),
+			bench_status_name(c->status));
+		return;
+	}
+	fprintf(f, c->mops >= 0.1 ? " %8.2f" : " %8.4f", c->mops);
+	ratio_print(f, bench_ratio(o, r, h));
+	if (fl)
+		ratio_print(f, bench_ratio_floor(o, r, h));
+}
+
 static void
 rates_header(FILE *f, const struct bench_opts *o)
 {
 	unsigned int h;
 
-	fprintf(f, "%-9s %6s %7s %5s %4s", "case", "lcores", "threads",
-		"cache", "bulk");
+	fprintf(f, "%-9s %6s %7s %5s %4s %4s", "case", "lcores", "threads",
+		"cache", "bulk", "keep");
 	for (h = 0; h < o->nb_handlers; h++)
-		fprintf(f, " %*s", CELL_W, o->handlers[h]);
-	fprintf(f, "\n%-9s %6s %7s %5s %4s", "", "", "", "", "");
-	for (h = 0; h < o->nb_handlers; h++)
+		fprintf(f, " %*s", CELL_W + (floor_column(o, h) ? 8 : 0),
+			o->handlers[h]);
+	fprintf(f, "\n%-9s %6s %7s %5s %4s %4s", "", "", "", "", "", "");
+	for (h = 0; h < o->nb_handlers; h++) {
 		fprintf(f, " %8s %7s", "Mobj/s", "ratio");
+		if (floor_column(o, h))
+			fprintf(f, " %7s", "/floor");
+	}
 	fputc('\n', f);
 }
 
@@ -134,6 +176,10 @@ rates_print(FILE *f, const struct bench_opts *o,
 			fputc('\n', f);
 		fprintf(f, "%-9s %6u %7u %5u %4u", bench_case_name(r->kind),
 			r->lcores, r->threads, r->cache, r->bulk);
+		if (r->kind == BENCH_CASE_WORKSET)
+			fprintf(f, " %4u", r->keep);
+		else
+			fprintf(f, " %4s", "-");
 		for (h = 0; h < o->nb_handlers; h++)
 			cell_print(f, o, r, h);
 		fputc('\n', f);
@@ -157,9 +203,12 @@ notes_print(FILE *f, const struct bench_opts *o,
 				continue;
 			if (nb++ == 0)
 				fprintf(f, "\nNotes:\n");
-			fprintf(f, "  %s lcores=%u threads=%u cache=%u bulk=%u %s: %s%s\n",
+			fprintf(f, "  %s lcores=%u threads=%u cache=%u bulk=%u ",
 				bench_case_name(r->kind), r->lcores, r->threads,
-				r->cache, r->bulk, o->handlers[h],
+				r->cache, r->bulk);
+			if (r->kind == BENCH_CASE_WORKSET)
+				fprintf(f, "keep=%u ", r->keep);
+			fprintf(f, "%s: %s%s\n", o->handlers[h],
 				c->status == BENCH_ST_FAILED ? "FAILED: " : "",
 				c->note);
 		}
@@ -216,9 +265,11 @@ bench_table_print(FILE *f, const struct bench_opts *o,
 		"(handlers taking turns) of %u ms after %u ms warm-up, each on a fresh "
 		"pool of >= %u objects of %u B\n"
 		"Mobj/s: million objects got and put back per second; ratio: to %s "
-		"in the same row\n\n", rte_lcore_count(), o->repeat,
+		"in the same row%s\n\n", rte_lcore_count(), o->repeat,
 		o->duration_ms, o->warmup_ms, o->pool_size, o->elt_size,
-		BENCH_BASELINE);
+		BENCH_BASELINE, bench_handler_index(o, "nta") >= 0 &&
+		bench_handler_index(o, BENCH_FLOOR) >= 0 ?
+		"; nta /floor: nta's rate over " BENCH_FLOOR "'s" : "");
 	if (res->nb_rows != 0)
 		rates_print(f, o, res);
 	if (res->have_create)
@@ -226,5 +277,15 @@ bench_table_print(FILE *f, const struct bench_opts *o,
 	notes_print(f, o, res);
 	fprintf(f, "\nn/a: handler is single-producer/single-consumer and the case "
 		"has several getting or putting threads.\n");
+	if (bench_handler_index(o, BENCH_FLOOR) >= 0)
+		fprintf(f, "%s: the floor, nta-bench's own handler with no checks: "
+			"a pointer LIFO per lcore,\n"
+			"  sized for the pool, no sharing (local, workset, mbuf); "
+			"objects got on one lcore and\n"
+			"  put on another (pipeline) pass through a spinlocked "
+			"shared LIFO in batches of half\n"
+			"  the spill mark (pool size / lcores); threads without "
+			"an lcore id (unreg) use that\n"
+			"  shared LIFO for every call.\n", BENCH_FLOOR);
 	fflush(f);
 }
