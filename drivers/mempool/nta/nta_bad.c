@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <rte_memory.h>
 #include <rte_memzone.h>
 
 #include "nta_private.h"
@@ -64,7 +65,9 @@ nta_bad_burst_log(const struct nta_pool *p, unsigned int lcore_id,
  * takes no lock at all: another read lock on the mempool list there
  * deadlocks once a writer (rte_mempool_create_empty) waits. Nor does it
  * read other pools' memory lists, which populate and free change without
- * any lock we could take. Instead it reads the library's object header in
+ * any lock we could take. A pointer outside DPDK's memory (stack, libc
+ * heap, a wild value) is foreign at once (the memseg lists are scanned
+ * without a lock). Otherwise it reads the library's object header in
  * front of the pointer and the pool that header names, through the
  * kernel: process_vm_readv() answers EFAULT for unmapped or PROT_NONE
  * memory (a freed pool's pages, a wild pointer) where a load would crash,
@@ -95,6 +98,7 @@ nta_classify_foreign(const struct nta_pool *p, const void *obj)
 	char name[RTE_MEMZONE_NAMESIZE];
 
 	if ((uintptr_t)obj < sizeof(hdr) ||
+	    rte_mem_virt2memseg_list(obj) == NULL ||
 	    nta_peek(RTE_PTR_SUB(obj, sizeof(hdr)), &hdr, sizeof(hdr)) < 0 ||
 	    hdr.mp == NULL || hdr.mp == p->mp ||
 	    nta_peek(hdr.mp, &other, sizeof(other)) < 0 ||
