@@ -27,7 +27,6 @@ case $build in
 /*) ;;
 *) build=$root/$build ;;
 esac
-plugin=$build/drivers/mempool/nta/librte_mempool_nta.so
 out=./mempool-perf-out
 limit=
 lcores=0-1
@@ -143,6 +142,10 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" >/dev/null
 mkdir -p "$out"
+# EAL refuses a -d plugin under a folder writable by all (a clone in /tmp):
+# scripts/setup.sh gives a private copy then
+plugin=$(NTA_BUILD=$build bash -c '. "$1/scripts/setup.sh" && nta_plugin' _ "$root") ||
+	exit 1
 
 mem_args=
 free_huge=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
