@@ -33,7 +33,6 @@ case $build in
 /*) ;;
 *) build=$root/$build ;;
 esac
-plugin=$build/drivers/mempool/nta/librte_mempool_nta.so
 out=./mempool-perf-out
 limit=2700
 lcores=0-1
@@ -147,6 +146,10 @@ fi
 ninja -C "$build" >/dev/null
 mkdir -p "$out"
 log=$out/nta.log
+# EAL refuses a -d plugin under a folder writable by all (a clone in /tmp):
+# scripts/setup.sh gives a private copy then
+plugin=$(NTA_BUILD=$build bash -c '. "$1/scripts/setup.sh" && nta_plugin' _ "$root") ||
+	exit 1
 
 # --huge-unlink: dpdk-test is stopped by a signal, and hugepage files
 # left behind would keep their pages.

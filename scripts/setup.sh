@@ -64,7 +64,66 @@ nta_build() {
 	ninja -C "$NTA_BUILD" >/dev/null || ninja -C "$NTA_BUILD"
 }
 
-nta_plugin() { echo "$NTA_BUILD/drivers/mempool/nta/librte_mempool_nta.so"; }
+# 0 when neither PATH nor any folder above it is writable by all. EAL
+# refuses a -d plugin otherwise ("directory path /tmp is world-writable and
+# insecure"), checking each folder of the path as written, links followed.
+nta_path_private() {
+	local p=$1 mode
+	while :; do
+		mode=$(stat -L -c %a "$p" 2>/dev/null) || return 1
+		[ $(( 8#$mode & 2 )) = 0 ] || return 1
+		[ "$p" = / ] && return 0
+		p=$(dirname "$p")
+	done
+}
+
+# Where a plugin copy may live when the build itself sits under a folder
+# writable by all (a clone in /tmp): a folder of the user's own.
+nta_plugin_store() {
+	if [ -n "${NTA_PLUGIN_STORE:-}" ]; then
+		echo "$NTA_PLUGIN_STORE"
+	elif [ "$(id -u)" = 0 ]; then
+		echo /var/lib/dpdk-nta/plugins
+	else
+		echo "${XDG_CACHE_HOME:-$HOME/.cache}/dpdk-nta/plugins"
+	fi
+}
+
+# The plugin to give EAL with -d: the build's own file when its path
+# passes EAL's check, else a copy in nta_plugin_store, in a folder named
+# after its content (runs from several clones never overwrite each other's;
+# copies unused for a week are removed). Prints the path; on failure one
+# line on stderr says what to do, and it returns 1.
+nta_plugin() {
+	local built="$NTA_BUILD/drivers/mempool/nta/librte_mempool_nta.so"
+	local store dir sum tmp
+	if [ ! -f "$built" ]; then
+		nta_log "plugin not built: $built (run: ninja -C $NTA_BUILD)"
+		return 1
+	fi
+	if nta_path_private "$built"; then
+		echo "$built"
+		return 0
+	fi
+	store=$(nta_plugin_store)
+	sum=$(sha256sum "$built" | cut -c1-16)
+	dir="$store/$sum"
+	if ! cmp -s "$built" "$dir/librte_mempool_nta.so"; then
+		find "$store" -mindepth 1 -maxdepth 1 -type d -mtime +7 \
+			-exec rm -rf {} + 2>/dev/null
+		(umask 022 && mkdir -p "$dir" &&
+		 tmp=$(mktemp "$dir/.copy.XXXXXX") && cp "$built" "$tmp" &&
+		 chmod 644 "$tmp" && mv -f "$tmp" "$dir/librte_mempool_nta.so") ||
+			{ rm -f "$dir"/.copy.* 2>/dev/null; }
+	fi
+	touch "$dir" 2>/dev/null
+	if ! cmp -s "$built" "$dir/librte_mempool_nta.so" ||
+	   ! nta_path_private "$dir/librte_mempool_nta.so"; then
+		nta_log "EAL refuses plugins under a folder writable by all ($built), and no private copy could be made in $store: clone the project elsewhere, or set NTA_PLUGIN_STORE to a folder that only you can write"
+		return 1
+	fi
+	echo "$dir/librte_mempool_nta.so"
+}
 
 # EAL memory arguments for this machine
 nta_mem_args() {
@@ -74,5 +133,7 @@ nta_mem_args() {
 nta_setup_all() {
 	nta_packages || return 1
 	nta_hugepages
-	nta_build
+	nta_build || return 1
+	# a clone under /tmp: the private plugin copy is made here, once
+	nta_plugin >/dev/null
 }

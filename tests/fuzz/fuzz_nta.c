@@ -135,6 +135,7 @@ struct fz_pool {
 	struct rte_mempool *mp;
 	struct rte_mempool_nta_params prm;
 	int nta;
+	int anon;                /* objects outside DPDK memory */
 	int id;
 	unsigned int n;          /* objects populated */
 	size_t elt, hdr, total;  /* object bytes, header, header+obj+trailer */
@@ -631,7 +632,11 @@ bad_pointer(struct fz_pool *pm, struct fz_pool *other, uint8_t sel,
 		if (other == NULL || other->mp == NULL)
 			return -1;
 		*out = other->objs[arg % other->n];
-		*kind = RTE_MEMPOOL_NTA_BAD_OTHER_POOL;
+		/* the driver recognises objects of other pools in DPDK
+		 * memory only: populate_anon memory is foreign to it
+		 */
+		*kind = other->anon ? RTE_MEMPOOL_NTA_BAD_FOREIGN :
+			RTE_MEMPOOL_NTA_BAD_OTHER_POOL;
 		fz_bad_zero_size = other->total == other->hdr;
 		return 0;
 	}
@@ -962,6 +967,7 @@ pool_create(struct fz_pool *pm, int id, const struct fz_pool_cfg *c)
 	FZ_ASSERT(mp != NULL, "create_empty %s n %u elt %u cache %u: %s", name,
 		  c->n, c->elt, c->cache, rte_strerror(rte_errno));
 	pm->nta = c->nta;
+	pm->anon = c->anon;
 	if (!pm->nta && rte_mempool_set_ops_byname(mp, "ring_mp_mc", NULL) != 0)
 		pm->nta = 1; /* no ring handler loaded: nta then */
 	if (pm->nta) {

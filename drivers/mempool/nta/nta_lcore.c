@@ -190,8 +190,10 @@ nta_walk_retire(struct rte_mempool *mp, void *arg)
 	if (p == NULL || id >= RTE_MAX_LCORE)
 		return;
 	/* the library's per-lcore cache first: it runs on the leaving
-	 * thread, so these objects come back to its store, then to the
-	 * depot
+	 * thread, so these objects come back to its store, then to the depot.
+	 * This runs inside rte_mempool_walk(): nothing below may walk the
+	 * pools or look one up again (bad pointers are classified without
+	 * the list lock, see nta_classify_foreign())
 	 */
 	if (rte_mempool_default_cache(mp, id) != NULL)
 		rte_mempool_cache_flush(rte_mempool_default_cache(mp, id), mp);
