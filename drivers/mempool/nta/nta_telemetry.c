@@ -12,6 +12,7 @@
 
 #include <rte_telemetry.h>
 
+#include "nta_compat.h"
 #include "nta_private.h"
 
 static void
@@ -35,23 +36,23 @@ static void
 nta_tel_counters(struct rte_tel_data *d,
 		 const struct rte_mempool_nta_lcore_stats *s)
 {
-	rte_tel_data_add_dict_u64(d, "held", s->held);
-	rte_tel_data_add_dict_u64(d, "ring_pending", s->ring_pending);
-	rte_tel_data_add_dict_u64(d, "local_hits", s->local_hits);
-	rte_tel_data_add_dict_u64(d, "local_frees", s->local_frees);
-	rte_tel_data_add_dict_u64(d, "remote_sent", s->remote_sent);
-	rte_tel_data_add_dict_u64(d, "remote_drained", s->remote_drained);
-	rte_tel_data_add_dict_u64(d, "depot_gets", s->depot_gets);
-	rte_tel_data_add_dict_u64(d, "depot_puts", s->depot_puts);
-	rte_tel_data_add_dict_u64(d, "failed_dequeues", s->failed_dequeues);
-	rte_tel_data_add_dict_u64(d, "bad_foreign",
-				  s->bad_frees[RTE_MEMPOOL_NTA_BAD_FOREIGN]);
-	rte_tel_data_add_dict_u64(d, "bad_interior",
-				  s->bad_frees[RTE_MEMPOOL_NTA_BAD_INTERIOR]);
-	rte_tel_data_add_dict_u64(d, "bad_double_free",
-				  s->bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE]);
-	rte_tel_data_add_dict_u64(d, "bad_other_pool",
-				  s->bad_frees[RTE_MEMPOOL_NTA_BAD_OTHER_POOL]);
+	nta_compat_tel_add_dict_uint(d, "held", s->held);
+	nta_compat_tel_add_dict_uint(d, "ring_pending", s->ring_pending);
+	nta_compat_tel_add_dict_uint(d, "local_hits", s->local_hits);
+	nta_compat_tel_add_dict_uint(d, "local_frees", s->local_frees);
+	nta_compat_tel_add_dict_uint(d, "remote_sent", s->remote_sent);
+	nta_compat_tel_add_dict_uint(d, "remote_drained", s->remote_drained);
+	nta_compat_tel_add_dict_uint(d, "depot_gets", s->depot_gets);
+	nta_compat_tel_add_dict_uint(d, "depot_puts", s->depot_puts);
+	nta_compat_tel_add_dict_uint(d, "failed_dequeues", s->failed_dequeues);
+	nta_compat_tel_add_dict_uint(d, "bad_foreign",
+				     s->bad_frees[RTE_MEMPOOL_NTA_BAD_FOREIGN]);
+	nta_compat_tel_add_dict_uint(d, "bad_interior",
+				     s->bad_frees[RTE_MEMPOOL_NTA_BAD_INTERIOR]);
+	nta_compat_tel_add_dict_uint(d, "bad_double_free",
+				     s->bad_frees[RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE]);
+	nta_compat_tel_add_dict_uint(d, "bad_other_pool",
+				     s->bad_frees[RTE_MEMPOOL_NTA_BAD_OTHER_POOL]);
 }
 
 /* One lcore's counters as a nested dictionary "lcore_<id>". */
@@ -91,17 +92,17 @@ nta_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
-	rte_tel_data_add_dict_u64(d, "size", st.size);
-	rte_tel_data_add_dict_u64(d, "avail", st.avail);
-	rte_tel_data_add_dict_u64(d, "in_use", st.in_use);
-	rte_tel_data_add_dict_u64(d, "depot", st.depot);
-	rte_tel_data_add_dict_u64(d, "arenas", st.arenas);
-	rte_tel_data_add_dict_u64(d, "arena_size", st.arena_size);
-	rte_tel_data_add_dict_u64(d, "metadata_bytes", st.metadata_bytes);
-	rte_tel_data_add_dict_u64(d, "object_bytes", st.object_bytes);
-	rte_tel_data_add_dict_u64(d, "lifo_size", st.lifo_size);
-	rte_tel_data_add_dict_u64(d, "ring_size", st.ring_size);
-	rte_tel_data_add_dict_u64(d, "active_lcores", st.active_lcores);
+	nta_compat_tel_add_dict_uint(d, "size", st.size);
+	nta_compat_tel_add_dict_uint(d, "avail", st.avail);
+	nta_compat_tel_add_dict_uint(d, "in_use", st.in_use);
+	nta_compat_tel_add_dict_uint(d, "depot", st.depot);
+	nta_compat_tel_add_dict_uint(d, "arenas", st.arenas);
+	nta_compat_tel_add_dict_uint(d, "arena_size", st.arena_size);
+	nta_compat_tel_add_dict_uint(d, "metadata_bytes", st.metadata_bytes);
+	nta_compat_tel_add_dict_uint(d, "object_bytes", st.object_bytes);
+	nta_compat_tel_add_dict_uint(d, "lifo_size", st.lifo_size);
+	nta_compat_tel_add_dict_uint(d, "ring_size", st.ring_size);
+	nta_compat_tel_add_dict_uint(d, "active_lcores", st.active_lcores);
 	nta_tel_lcore(d, mp, LCORE_ID_ANY, "unregistered");
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		if (__atomic_load_n(&p->lc[i].lane_to, __ATOMIC_ACQUIRE) == NULL)
