@@ -246,21 +246,25 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, unsigned int n)
 	return got;
 }
 
-/* Give the depot the magazines the counting argument asks for. */
+/* Give the depot the magazines the counting argument asks for, for a
+ * pool of `objects`: done before objects are added, so that adding them
+ * cannot fail.
+ */
 int
-nta_depot_reserve_locked(struct nta_pool *p)
+nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 {
 	struct nta_depot *d = &p->depot;
+	uint32_t want = (uint32_t)((objects + p->mag_size - 1) /
+				   p->mag_size) + 1;
 
-	d->min_mags = (uint32_t)((p->populated + p->mag_size - 1) /
-				 p->mag_size) + 1;
-	while (d->nb_mags < d->min_mags) {
+	while (d->nb_mags < want) {
 		struct nta_mag *m = nta_mag_new(p);
 
 		if (m == NULL)
 			return -ENOMEM;
 		nta_depot_file_locked(p, m);
 	}
+	d->min_mags = want;
 	return 0;
 }
 

@@ -466,8 +466,10 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		return -EINVAL;
 	}
 	nta_lock(p);
+	/* everything that can fail, before the library hears of an object */
 	a = nta_arena_new(p, start, end, idx0, nb);
 	if (a == NULL || nta_dir_reserve(p, 1) < 0 ||
+	    nta_depot_reserve_locked(p, p->populated + nb) < 0 ||
 	    nta_arena_table_add(p, a) < 0) {
 		nta_unlock(p);
 		return -ENOMEM;
@@ -490,9 +492,8 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	__atomic_store_n(&p->populated, p->populated + nb, __ATOMIC_RELAXED);
 	nta_dir_insert(p->dir, (start >> p->lay.arena_shift) + 1, a);
 	nta_flat_update(p, start >> p->lay.arena_shift, a);
-	i = nta_depot_reserve_locked(p);
 	nta_unlock(p);
-	return (int)i;
+	return 0;
 }
 
 /* Empty a list of magazines into the depot's empty ones. */

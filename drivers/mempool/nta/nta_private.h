@@ -308,7 +308,7 @@ void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 			  unsigned int n);
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 				   unsigned int n);
-int nta_depot_reserve_locked(struct nta_pool *p);
+int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner);
 
