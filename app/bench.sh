@@ -3,7 +3,8 @@
 # Copyright(c) 2026 The dpdk-nta authors
 #
 # Build (if needed) and run nta-bench: the nta mempool handler side by side
-# with ring_mp_mc, ring_sp_sc, stack, lf_stack and bucket.
+# with ring_mp_mc, ring_sp_sc, stack, lf_stack, bucket and bench_floor (the
+# floor: nta-bench's own cheapest handler, see doc/benchmarks.rst).
 #
 #   app/bench.sh [nta-bench options]     e.g. app/bench.sh --quick
 #
