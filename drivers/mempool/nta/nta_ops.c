@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_malloc.h>
@@ -151,8 +152,26 @@ nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	}
 }
 
+/* Could a get of n be served? Counts what the store holds, what waits
+ * for this lcore (lc: its lanes) and the depot, all without the lock.
+ */
+static int
+nta_store_can_serve(const struct nta_pool *p, const struct nta_store *s,
+		    unsigned int id, int lanes, unsigned int n)
+{
+	uint64_t have = nta_store_count(s);
+
+	if (have < n && lanes)
+		have += nta_lanes_pending(p, id);
+	if (have < n)
+		have += __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED);
+	return have >= n;
+}
+
 /* The general get: magazine after magazine, all or nothing. lc is the
- * lcore's part (its lanes are drained on the way), NULL for a slot.
+ * lcore's part (its lanes are drained on the way), NULL for a slot. On
+ * failure objs[] is left as it was: the library keeps objects there (its
+ * cache's array) and counts on them being intact.
  */
 static int
 nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
@@ -161,23 +180,41 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 {
 	uint32_t owner = nta_owner(id);
 	unsigned int done = 0, k;
-	int reclaimed = 0, ret;
+	void *stack_save[1024], **save = stack_save;
+	int ret;
 
+	/* a request that cannot be served fails here, cheaply, touching
+	 * nothing (routine near exhaustion: the cache's refill asks more)
+	 */
+	if (!nta_store_can_serve(p, s, id, lc != NULL, n) &&
+	    (!nta_reclaim(p) || !nta_store_can_serve(p, s, id, lc != NULL, n)))
+		return -ENOBUFS;
+	/* the counts may promise what a racing thread takes first, or what
+	 * a drain refuses: keep what objs[] held to put it back then
+	 */
+	if (n > RTE_DIM(stack_save))
+		save = malloc(n * sizeof(void *));
+	if (save == NULL)
+		return -ENOBUFS;
+	memcpy(save, objs, n * sizeof(void *));
 	while (done < n) {
 		if (s->len == 0) {
 			ret = lc != NULL ? nta_lcore_refill(p, lc, id) :
 				nta_store_swap_or_depot(p, s, cnt);
 			if (unlikely(ret < 0)) {
-				if (!reclaimed++ && nta_reclaim(p))
-					continue;
 				nta_store_undo(p, s, lc, objs, done, cnt);
-				return -ENOBUFS;
+				memcpy(objs, save, n * sizeof(void *));
+				break;
 			}
 		}
 		k = RTE_MIN(s->len, n - done);
 		nta_store_pop(p, lc, s, objs + done, k, owner);
 		done += k;
 	}
+	if (save != stack_save)
+		free(save);
+	if (done < n)
+		return -ENOBUFS;
 	nta_cnt_add_by(p, cnt, &cnt->local_hits, n);
 	return 0;
 }
