@@ -123,8 +123,13 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		}
 		if (m->n == 0) {
 			lc->ovf = m->next;
-			m->next = p->ovf_free;
-			p->ovf_free = m;
+			if (p->depot.nb_mags < p->depot.min_mags) {
+				/* one the depot lent (see nta_ovf_push_locked) */
+				nta_depot_file_locked(p, m);
+			} else {
+				m->next = p->ovf_free;
+				p->ovf_free = m;
+			}
 		}
 	}
 	return k;
@@ -196,6 +201,11 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 				p->ovf_free = m->next;
 			else
 				m = nta_mag_new(p);
+			/* out of memory: borrow an empty magazine of the
+			 * depot (given back when the home has drained it)
+			 */
+			if (unlikely(m == NULL))
+				m = nta_depot_get_locked(p, 0);
 			if (unlikely(m == NULL)) {
 				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
 					p->mp->name, n, home);

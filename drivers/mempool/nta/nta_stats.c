@@ -328,11 +328,10 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	if (lc->lane_to == NULL)
 		return 0;
 	/* what the store holds and what others sent home, to the depot;
-	 * the lcore takes magazines again at its next get or put
+	 * the lcore takes magazines again (nta_lcore_setup) at its next get
+	 * or put, which every path reaches through its slow path
 	 */
 	k = nta_lcore_retire(p, id);
-	if (nta_lcore_setup(p, id) < 0)
-		return -ENOMEM;
 	return (int)k;
 }
 
