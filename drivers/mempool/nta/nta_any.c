@@ -42,7 +42,7 @@ nta_any_trylock(struct nta_any_slot *s)
 	if (__atomic_load_n(&s->lock, __ATOMIC_RELAXED) != 0 ||
 	    __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0)
 		return 0;
-	s->pid = getpid();
+	s->pid = nta_self_pid();
 	return 1;
 }
 
@@ -77,9 +77,9 @@ nta_any_take_over(struct nta_any_slot *s)
 {
 	int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_RELAXED);
 
-	if (pid == 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+	if (pid == 0 || pid == nta_self_pid() || kill(pid, 0) == 0 || errno != ESRCH)
 		return 0;
-	return __atomic_compare_exchange_n(&s->pid, &pid, getpid(), 0,
+	return __atomic_compare_exchange_n(&s->pid, &pid, nta_self_pid(), 0,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 

@@ -20,6 +20,32 @@
 
 #define NTA_BATCH 64
 
+/* This process's id, recorded with each lcore part and locked slot so
+ * that what a process that is gone held can be taken back. Cached: the
+ * slot lock of unregistered threads needs it on every call, and glibc's
+ * getpid() is a system call. A forked child forgets the parent's.
+ */
+static int32_t nta_pid_cached;
+
+static void
+nta_pid_forget(void)
+{
+	nta_pid_cached = 0;
+}
+
+int32_t
+nta_self_pid(void)
+{
+	if (unlikely(nta_pid_cached == 0))
+		nta_pid_cached = getpid();
+	return nta_pid_cached;
+}
+
+RTE_INIT(nta_pid_init)
+{
+	pthread_atfork(NULL, NULL, nta_pid_forget);
+}
+
 int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
@@ -48,7 +74,7 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 	if (ret == 0 && !lc->live) {
 		if (!fresh)
 			p->nb_dead--;
-		lc->pid = getpid();
+		lc->pid = nta_self_pid();
 		__atomic_store_n(&lc->live, 1, __ATOMIC_RELAXED);
 	}
 	nta_lcore_set_last(p, lc, NULL);
@@ -125,7 +151,7 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 static int
 nta_lcore_orphaned(const struct nta_lcore *lc)
 {
-	return lc->live && lc->pid != 0 && lc->pid != getpid() &&
+	return lc->live && lc->pid != 0 && lc->pid != nta_self_pid() &&
 		kill(lc->pid, 0) < 0 && errno == ESRCH;
 }
 

@@ -333,6 +333,7 @@ void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			 const uintptr_t *ent, unsigned int n);
 
 /* nta_lcore.c */
+int32_t nta_self_pid(void);
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
