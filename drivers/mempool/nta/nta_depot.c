@@ -328,10 +328,12 @@ nta_block_fits(const struct nta_pool *p, const struct nta_blocks *bl,
 	return 1;
 }
 
-/* Pick n blocks: clear their bits, mark their objects USED. */
+/* Find up to n blocks; with take, clear their bits and mark their
+ * objects USED(owner). Blocks are disjoint, so counting needs no marks.
+ */
 static unsigned int
 nta_blocks_pick(struct nta_pool *p, struct nta_blocks *bl, void **first,
-		unsigned int n, uint32_t owner)
+		unsigned int n, uint32_t owner, int take)
 {
 	uint32_t b = p->lay.contig, ai, i, j;
 	unsigned int k = 0;
@@ -342,7 +344,7 @@ nta_blocks_pick(struct nta_pool *p, struct nta_blocks *bl, void **first,
 		for (i = 0; i + b <= a->nb && k < n; i += b) {
 			if (!nta_block_fits(p, bl, a, i, b))
 				continue;
-			for (j = 0; j < b; j++) {
+			for (j = 0; take && j < b; j++) {
 				uint64_t bit = bl->base[ai] + i + j;
 
 				bl->map[bit >> 6] &= ~(UINT64_C(1) << (bit & 63));
@@ -350,7 +352,9 @@ nta_blocks_pick(struct nta_pool *p, struct nta_blocks *bl, void **first,
 					       (nta_word_load(&a->state[i + j]) &
 						~NTA_OWN_MASK) | owner);
 			}
-			first[k++] = nta_slot_obj(p, a, i);
+			if (take)
+				first[k] = nta_slot_obj(p, a, i);
+			k++;
 		}
 	}
 	return k;
@@ -410,15 +414,10 @@ nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 	}
 	nta_blocks_mark(p, &bl, p->depot.full);
 	nta_blocks_mark(p, &bl, p->depot.part);
-	/* all or nothing: count on a copy first */
-	if (nta_blocks_pick(p, &bl, first, n, NTA_OWN_FREE) < n) {
-		memset(bl.map, 0, (total + 64) / 64 * sizeof(uint64_t));
+	/* all or nothing: count first, then take */
+	if (nta_blocks_pick(p, &bl, first, n, owner, 0) < n)
 		goto out;
-	}
-	memset(bl.map, 0, (total + 64) / 64 * sizeof(uint64_t));
-	nta_blocks_mark(p, &bl, p->depot.full);
-	nta_blocks_mark(p, &bl, p->depot.part);
-	nta_blocks_pick(p, &bl, first, n, owner);
+	nta_blocks_pick(p, &bl, first, n, owner, 1);
 	nta_blocks_repack(p, &bl);
 	ret = 0;
 out:

@@ -109,19 +109,6 @@ nta_free(struct rte_mempool *mp)
 	mp->pool_data = NULL;
 }
 
-/* Counters of an lcore have one writer; those of unregistered threads
- * are shared.
- */
-static inline void
-nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
-	       uint64_t *c, uint64_t v)
-{
-	if (cnt == &p->any_cnt)
-		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
-	else
-		nta_cnt_add(c, v);
-}
-
 /* ---------------- dequeue ---------------- */
 
 static __rte_noinline int
@@ -517,11 +504,22 @@ nta_send_finish(struct nta_pool *p, struct nta_counters *cnt,
 		nta_bad_burst_log(p, id, b->nb_bad, b->first_bad, b->first_kind);
 }
 
-/* Keep a free object in store s, changing magazines when it is full. */
+/* Keep a free object in store s, changing magazines when it is full;
+ * with no store (an unregistered thread that found every slot busy), in
+ * the depot.
+ */
 static inline void
 nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
 	 void *obj, uint32_t *w, uint32_t v)
 {
+	if (unlikely(s == NULL)) {
+		nta_word_store(w, nta_word_freed(v));
+		nta_lock(p);
+		nta_depot_put_locked(p, &obj, 1);
+		nta_unlock(p);
+		nta_cnt_add_by(p, cnt, &cnt->depot_puts, 1);
+		return;
+	}
 	if (unlikely(s->len == s->cap) && nta_store_make_room(p, s, cnt) < 0) {
 		NTA_LOG(CRIT, "pool %s: no memory for a magazine: object %p lost",
 			p->mp->name, obj);
@@ -533,8 +531,9 @@ nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
 /*
  * The general free of one object into store s (owner `mine`), from an
  * lcore (lc != NULL: other lcores' objects go home through its lanes) or
- * from a slot (lc == NULL: they go through the overflow lists). Returns 1
- * if the object was kept in s.
+ * from an unregistered thread (lc == NULL: they go through the overflow
+ * lists; s is its slot's store, or NULL for the depot). Returns 1 if the
+ * object was kept in s.
  */
 static inline unsigned int
 nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
@@ -553,7 +552,7 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	own = v & NTA_OWN_MASK;
 	if (own == mine && mine != NTA_OWN_ANY) {
 		nta_keep(p, s, cnt, o, w, v);
-		return 1;
+		return s != NULL;
 	}
 	if (own == NTA_OWN_ANY) {
 		/* no home: racing frees decide by CAS */
@@ -562,7 +561,7 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 			return 0;
 		}
 		nta_keep(p, s, cnt, o, w, v);
-		return 1;
+		return s != NULL;
 	}
 	if (own == NTA_OWN_FREE) {
 		nta_send_bad(p, cnt, b, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
@@ -579,6 +578,7 @@ static __rte_noinline int
 nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 {
 	struct nta_any_slot *slot = n != 0 ? nta_any_lock(p) : NULL;
+	struct nta_store *s = NULL;
 	struct nta_send b;
 	unsigned int i, kept = 0;
 
@@ -587,45 +587,15 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 		nta_store_attach_locked(p, &slot->s);
 		nta_unlock(p);
 	}
-	if (slot == NULL || slot->s.cap == 0) {
-		/* no store: free objects go to the depot loose */
-		if (slot != NULL)
-			nta_any_unlock(slot);
-		slot = NULL;
-	}
+	if (slot != NULL && slot->s.cap != 0)
+		s = &slot->s;
+	else if (slot != NULL)
+		nta_any_unlock(slot);
 	nta_send_init(&b);
-	for (i = 0; i < n; i++) {
-		void *o = objs[i];
-		uint32_t *w;
-		uint32_t v;
-
-		if (slot != NULL) {
-			kept += nta_free_one(p, &slot->s, NULL, LCORE_ID_ANY,
-					     &p->any_cnt, &b, o);
-			continue;
-		}
-		w = nta_word_of(p, NULL, o);
-		v = w != NULL ? nta_word_load(w) : 0;
-		if (w != NULL && (v & NTA_OWN_MASK) == NTA_OWN_ANY &&
-		    nta_word_claim(w, v)) {
-			nta_lock(p);
-			nta_depot_put_locked(p, &o, 1);
-			nta_unlock(p);
-			__atomic_fetch_add(&p->any_cnt.depot_puts, 1,
-					   __ATOMIC_RELAXED);
-			continue;
-		}
-		if (w == NULL)
-			nta_send_classify(p, &p->any_cnt, &b, o);
-		else if ((v & NTA_OWN_MASK) == NTA_OWN_FREE ||
-			 (v & NTA_OWN_MASK) == NTA_OWN_ANY)
-			nta_send_bad(p, &p->any_cnt, &b, o,
-				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-		else
-			nta_send_ovf(p, &b, (v & NTA_OWN_MASK) - 1,
-				     nta_tag(o, v));
-	}
-	if (slot != NULL)
+	for (i = 0; i < n; i++)
+		kept += nta_free_one(p, s, NULL, LCORE_ID_ANY, &p->any_cnt, &b,
+				     objs[i]);
+	if (s != NULL)
 		nta_any_unlock(slot);
 	nta_send_finish(p, &p->any_cnt, &b, LCORE_ID_ANY);
 	if (kept != 0)

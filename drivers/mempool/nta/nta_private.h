@@ -377,6 +377,19 @@ nta_cnt_add(uint64_t *c, uint64_t v)
 	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
 }
 
+/* Counters of an lcore have one writer; those of unregistered threads
+ * (p->any_cnt) are shared.
+ */
+static inline void
+nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
+	       uint64_t *c, uint64_t v)
+{
+	if (cnt == &p->any_cnt)
+		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+	else
+		nta_cnt_add(c, v);
+}
+
 static inline uint64_t
 nta_dir_hash(uintptr_t key)
 {

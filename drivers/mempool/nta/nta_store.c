@@ -95,7 +95,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		m = nta_mag_new(p);
 	if (m != NULL) {
 		nta_depot_file_locked(p, s->spare);
-		nta_cnt_add(&cnt->depot_puts, p->mag_size);
+		nta_cnt_add_by(p, cnt, &cnt->depot_puts, p->mag_size);
 		s->spare = m;
 		nta_store_swap(s);
 	}
@@ -125,7 +125,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 		s->cur->n = s->len;
 		nta_depot_file_locked(p, s->cur);
 		nta_store_load(s, m);
-		nta_cnt_add(&cnt->depot_gets, m->n);
+		nta_cnt_add_by(p, cnt, &cnt->depot_gets, m->n);
 	}
 	nta_unlock(p);
 	return m != NULL ? 0 : -ENOBUFS;
