@@ -10,6 +10,7 @@
 #   N passed, N failed
 # Usage: tests/run.sh [-k PATTERN] [--mode huge|va|nohuge]...
 #   -k lts          only the DPDK LTS stages; -k lts-24.11 one release
+#                   (a pattern without "lts" leaves them out)
 #   NTA_LTS=0       skip the DPDK LTS stages
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
