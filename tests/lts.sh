@@ -12,6 +12,7 @@
 #   lts-V/nohuge/CASE      every nta-tests case, --no-huge
 #   lts-V/nohuge/dpdk-test:mempool_autotest, mbuf_autotest
 #                          that DPDK's dpdk-test on nta (-d plugin)
+#   lts-V/telemetry        tests/apps/telemetry.sh with that DPDK
 #   lts-V/testpmd:null-io, ring-io
 #                          that DPDK's dpdk-testpmd forwarding on nta
 # Stage names start with "lts-", so `tests/run.sh -k lts` runs only these and
@@ -32,7 +33,7 @@ lts_want() { lts_any && want "$1"; }
 # lts_wanted SHORT: does the -k pattern select any stage of this release?
 lts_wanted() {
 	local s=$1 tc
-	for tc in dpdk-build nta-build install-dir testpmd:null-io testpmd:ring-io \
+	for tc in dpdk-build nta-build install-dir telemetry testpmd:null-io testpmd:ring-io \
 		nohuge/dpdk-test:mempool_autotest nohuge/dpdk-test:mbuf_autotest; do
 		lts_want "lts-$s/$tc" && return 0
 	done
@@ -132,6 +133,15 @@ lts_release() {
 		record "$name" $rc "$log"
 	done
 	times+=" dpdk-test $(( $(date +%s) - t0 )) s,"
+
+	# the telemetry commands (the calls nta_compat.h maps per version),
+	# read with that DPDK's dpdk-telemetry.py
+	if lts_want "lts-$s/telemetry"; then
+		log=$logs/telemetry.log
+		NTA_BUILD=$bdir PATH=$dp/bin:$PATH LD_LIBRARY_PATH=$dp/lib \
+			NTA_TEST_LOGS=$logs timeout 300 bash "$NTA_ROOT/tests/apps/telemetry.sh" >"$log" 2>&1
+		record "lts-$s/telemetry" $? "$log"
+	fi
 
 	# that DPDK's testpmd forwarding on nta (io mode, two vdevs, one
 	# forwarding lcore): net_null with the mbuf cache, net_ring without it.
