@@ -15,7 +15,9 @@ export NTA_ROOT NTA_BUILD
 nta_log() { printf '[setup] %s\n' "$*" >&2; }
 
 nta_packages() {
-	local pkgs="dpdk dpdk-dev libdpdk-dev dpdk-doc meson ninja-build pkg-config gcc clang libclang-rt-14-dev gnuplot-nox python3 iproute2 libbsd-dev"
+	# python3-pyelftools, libnuma-dev, xz-utils: building DPDK LTS releases
+	# from their tarballs (scripts/dpdk-lts.sh)
+	local pkgs="dpdk dpdk-dev libdpdk-dev dpdk-doc meson ninja-build pkg-config gcc clang libclang-rt-14-dev gnuplot-nox python3 iproute2 libbsd-dev python3-pyelftools libnuma-dev xz-utils"
 	local missing=""
 	for p in $pkgs; do
 		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

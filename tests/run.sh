@@ -4,9 +4,14 @@
 #
 # The whole test suite: sets the machine up (packages, hugepages, build),
 # then runs every case of nta-tests in each memory mode, DPDK's own
-# autotests with the plugin, and the application tests, and ends with
+# autotests with the plugin, and the application tests; then nta built and
+# tested against each DPDK LTS release found in ../shared/dpdk (tests/lts.sh,
+# stages named lts-VERSION/...). Ends with
 #   N passed, N failed
 # Usage: tests/run.sh [-k PATTERN] [--mode huge|va|nohuge]...
+#   -k lts          only the DPDK LTS stages; -k lts-24.11 one release
+#                   (a pattern without "lts" leaves them out)
+#   NTA_LTS=0       skip the DPDK LTS stages
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../scripts/setup.sh
@@ -96,6 +101,7 @@ cleanup_prefix "$(prefix list)"
 
 for mode in "${modes[@]}"; do
 	echo "== memory mode: $mode ($(mode_args "$mode"))"
+	t_mode=$(date +%s)
 	for tc in $cases; do
 		# secondary processes need shared hugepage memory
 		[ "$mode" = nohuge ] && [ "$tc" = secondary ] && continue
@@ -110,6 +116,7 @@ for mode in "${modes[@]}"; do
 	for t in $autotests; do
 		want "$mode/dpdk-test:$t" && run_autotest "$mode" "$t"
 	done
+	echo "== memory mode $mode: $(( $(date +%s) - t_mode )) s"
 done
 
 # application tests (testpmd, l3fwd, ...) live in tests/apps/*.sh
@@ -118,9 +125,16 @@ for s in "$here"/apps/*.sh; do
 	n=$(basename "$s" .sh)
 	want "app/$n" || continue
 	log="$LOGDIR/app_$n.log"
+	t_app=$(date +%s)
 	timeout 600 bash "$s" >"$log" 2>&1
 	record "app/$n" $? "$log"
+	echo "      app/$n: $(( $(date +%s) - t_app )) s"
 done
+
+# nta against each DPDK LTS release (tests/lts.sh)
+# shellcheck source=lts.sh
+. "$here/lts.sh"
+lts_stages
 
 echo "== $(( $(date +%s) - T0 )) s; logs in $LOGDIR"
 for f in "${failures[@]}"; do echo "failed: $f"; done

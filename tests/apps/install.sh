@@ -13,10 +13,10 @@ nta_setup_all >/dev/null || exit 1
 
 logs=${NTA_TEST_LOGS:-$NTA_BUILD/test-logs}/install
 mkdir -p "$logs"
-dir=$(meson introspect --buildoptions "$NTA_BUILD" | python3 -c \
-	'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="plugin_dir"][0])')
-[ -n "$dir" ] || dir=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* | tail -n1)
-target="$dir/librte_mempool_nta.so"
+# where meson installs the plugin: the DPDK's own plugin folder, or plugin_dir
+target=$(meson introspect --installed "$NTA_BUILD" | python3 -c \
+	'import json,sys; print([v for v in json.load(sys.stdin).values() if v.endswith("/librte_mempool_nta.so")][0])')
+[ -n "$target" ] || { echo "FAIL: meson introspect names no installed plugin"; exit 1; }
 backup=""
 if [ -e "$target" ]; then backup=$(mktemp); cp -a "$target" "$backup"; fi
 restore() {
