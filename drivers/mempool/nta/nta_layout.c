@@ -490,18 +490,43 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 /* A populate that failed was undone by the library (objects taken back,
  * memory freed): forget its arenas before populating again, so a stale
  * pointer into that memory is refused rather than accepted.
+ * It allocates nothing, so it cannot fail half-way: the newest directory
+ * table is kept and emptied (freeing it and allocating a new one left the
+ * pool without a table when memory was short, and its next lookup
+ * crashed).
  */
 static int
 nta_pool_reset(struct nta_pool *p)
 {
 	unsigned int i;
 	uint64_t meta = sizeof(*p);
-	int ret;
+	struct nta_dir *dir;
 
 	NTA_LOG(INFO, "pool %s: populated again, forgetting %u arenas",
 		p->mp->name, p->nb_arenas);
 	nta_lock(p);
+	dir = p->dir;
+	if (dir != NULL) {
+		/* the older tables go with the rest of the metadata */
+		p->dir = dir->retired;
+		dir->retired = NULL;
+	}
 	nta_meta_free_all(p);
+	if (dir == NULL && nta_dir_init(p, 16) < 0) {
+		nta_unlock(p);
+		return -ENOMEM; /* not reached: alloc makes the table */
+	}
+	if (dir != NULL) {
+		for (i = 0; i <= dir->mask; i++) {
+			__atomic_store_n(&dir->ent[i].key, 0, __ATOMIC_RELAXED);
+			dir->ent[i].arena = NULL;
+		}
+		dir->used = 0;
+		/* release: pairs with the acquire in nta_dir_find() */
+		__atomic_store_n(&p->dir, dir, __ATOMIC_RELEASE);
+	}
+	meta += sizeof(*p->dir) +
+		(uint64_t)(p->dir->mask + 1) * sizeof(p->dir->ent[0]);
 	p->nb_arenas = 0;
 	p->arenas_cap = 0;
 	p->depot_cursor = 0;
@@ -523,9 +548,8 @@ nta_pool_reset(struct nta_pool *p)
 	for (i = 0; i < NTA_ANY_SLOTS; i++)
 		__atomic_store_n(&p->any[i].len, 0, __ATOMIC_RELAXED);
 	p->meta_bytes = meta;
-	ret = nta_dir_init(p, 16);
 	nta_unlock(p);
-	return ret;
+	return 0;
 }
 
 int
