@@ -119,8 +119,7 @@ nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay)
 {
 	const struct nta_pool *p = mp->pool_data;
 
-	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) && p != NULL &&
-	    p->magic == NTA_POOL_MAGIC) {
+	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) && nta_pool_ok(p)) {
 		*lay = p->lay;
 		return 0;
 	}
@@ -562,7 +561,7 @@ nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	uint64_t asz;
 	unsigned int placed = 0;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return 0;
 	if (unlikely(mp->populated_size == 0 && p->populated != 0) &&
 	    nta_pool_reset(p) < 0)

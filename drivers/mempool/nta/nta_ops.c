@@ -17,19 +17,24 @@
 
 #define NTA_REMOTE_BATCH 32
 
+static int nta_alloc(struct rte_mempool *mp);
+
+/* The pool, if this copy of the driver serves it: a second copy in the
+ * process (the installed plugin and another one given with -d) finds the
+ * ops slot filled by the first and stays idle; its lcore callback and its
+ * public API then leave the pools alone (the other copy's layout may
+ * differ).
+ */
 struct nta_pool *
 nta_pool_of(const struct rte_mempool *mp)
 {
 	struct nta_pool *p;
 
 	if (mp == NULL || mp->ops_index < 0 ||
-	    strcmp(rte_mempool_get_ops(mp->ops_index)->name,
-		   RTE_MEMPOOL_NTA_OPS_NAME) != 0)
+	    rte_mempool_get_ops(mp->ops_index)->alloc != nta_alloc)
 		return NULL;
 	p = mp->pool_data;
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
-		return NULL;
-	return p;
+	return nta_pool_ok(p) ? p : NULL;
 }
 
 /* ---------------- alloc / free ---------------- */
@@ -69,6 +74,7 @@ nta_alloc(struct rte_mempool *mp)
 		return ret;
 	}
 	p->magic = NTA_POOL_MAGIC;
+	p->layout = NTA_POOL_LAYOUT;
 	mp->pool_data = p;
 	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, lifo %u, ring %u",
 		mp->name, lay.arena_size, lay.elt_total, lay.lifo_size,
@@ -85,7 +91,7 @@ nta_free(struct rte_mempool *mp)
 	struct nta_pool *p = mp->pool_data;
 	unsigned int i;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		rte_free(p->lc[i].lifo);
@@ -712,7 +718,7 @@ nta_get_count(const struct rte_mempool *mp)
 {
 	const struct nta_pool *p = mp->pool_data;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return 0;
 	return (unsigned int)nta_pool_count(p);
 }
