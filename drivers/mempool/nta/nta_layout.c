@@ -119,8 +119,7 @@ nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay)
 {
 	const struct nta_pool *p = mp->pool_data;
 
-	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) && p != NULL &&
-	    p->magic == NTA_POOL_MAGIC) {
+	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) && nta_pool_ok(p)) {
 		*lay = p->lay;
 		return 0;
 	}
@@ -517,17 +516,44 @@ nta_mags_forget(struct nta_pool *p, struct nta_mag **list, int depot)
  * memory freed): forget its arenas and every object of it wherever it
  * sits, before populating again, so a stale pointer into that memory is
  * refused rather than accepted.
+ * It allocates nothing, so it cannot fail half-way: the newest directory
+ * table is kept and emptied (freeing it and allocating a new one left the
+ * pool without a table when memory was short, and its next lookup
+ * crashed).
  */
 static int
 nta_pool_reset(struct nta_pool *p)
 {
 	unsigned int i;
-	int ret;
+	uint64_t meta = sizeof(*p);
+	const struct nta_chunk *c;
+	struct nta_dir *dir;
 
 	NTA_LOG(INFO, "pool %s: populated again, forgetting %u arenas",
 		p->mp->name, p->nb_arenas);
 	nta_lock(p);
+	dir = p->dir;
+	if (dir != NULL) {
+		/* the older tables go with the rest of the metadata */
+		p->dir = dir->retired;
+		dir->retired = NULL;
+	}
 	nta_meta_free_all(p);
+	if (dir == NULL && nta_dir_init(p, 16) < 0) {
+		nta_unlock(p);
+		return -ENOMEM; /* not reached: alloc makes the table */
+	}
+	if (dir != NULL) {
+		for (i = 0; i <= dir->mask; i++) {
+			__atomic_store_n(&dir->ent[i].key, 0, __ATOMIC_RELAXED);
+			dir->ent[i].arena = NULL;
+		}
+		dir->used = 0;
+		/* release: pairs with the acquire in nta_dir_find() */
+		__atomic_store_n(&p->dir, dir, __ATOMIC_RELEASE);
+	}
+	meta += sizeof(*p->dir) +
+		(uint64_t)(p->dir->mask + 1) * sizeof(p->dir->ent[0]);
 	p->nb_arenas = 0;
 	p->arenas_cap = 0;
 	p->flat_off = 0;
@@ -556,9 +582,12 @@ nta_pool_reset(struct nta_pool *p)
 			__atomic_store_n(&p->any[i].s.len, 0, __ATOMIC_RELAXED);
 			p->any[i].s.spare->n = 0;
 		}
-	ret = nta_dir_init(p, 16);
+	/* magazines, lanes and lane tables stay for the next populate */
+	for (c = p->chunks; c != NULL; c = c->next)
+		meta += c->size;
+	__atomic_store_n(&p->meta_bytes, meta, __ATOMIC_RELAXED);
 	nta_unlock(p);
-	return ret;
+	return 0;
 }
 
 int
@@ -571,7 +600,7 @@ nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
 	uint64_t asz;
 	unsigned int placed = 0;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return 0;
 	if (unlikely(mp->populated_size == 0 && p->populated != 0) &&
 	    nta_pool_reset(p) < 0)

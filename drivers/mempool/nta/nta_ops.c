@@ -18,19 +18,24 @@
 
 #define NTA_OVF_BATCH 32
 
+static int nta_alloc(struct rte_mempool *mp);
+
+/* The pool, if this copy of the driver serves it: a second copy in the
+ * process (the installed plugin and another one given with -d) finds the
+ * ops slot filled by the first and stays idle; its lcore callback and its
+ * public API then leave the pools alone (the other copy's layout may
+ * differ).
+ */
 struct nta_pool *
 nta_pool_of(const struct rte_mempool *mp)
 {
 	struct nta_pool *p;
 
 	if (mp == NULL || mp->ops_index < 0 ||
-	    strcmp(rte_mempool_get_ops(mp->ops_index)->name,
-		   RTE_MEMPOOL_NTA_OPS_NAME) != 0)
+	    rte_mempool_get_ops(mp->ops_index)->alloc != nta_alloc)
 		return NULL;
 	p = mp->pool_data;
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
-		return NULL;
-	return p;
+	return nta_pool_ok(p) ? p : NULL;
 }
 
 /* Word of obj the long way (directory; makes its arena the hot one). */
@@ -84,6 +89,7 @@ nta_alloc(struct rte_mempool *mp)
 		return ret;
 	}
 	p->magic = NTA_POOL_MAGIC;
+	p->layout = NTA_POOL_LAYOUT;
 	mp->pool_data = p;
 	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, magazine %u, lane %u",
 		mp->name, lay.arena_size, lay.elt_total, p->mag_size,
@@ -99,7 +105,7 @@ nta_free(struct rte_mempool *mp)
 {
 	struct nta_pool *p = mp->pool_data;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return;
 	nta_chunks_free(p);
 	nta_meta_free_all(p);
@@ -736,7 +742,7 @@ nta_get_count(const struct rte_mempool *mp)
 {
 	const struct nta_pool *p = mp->pool_data;
 
-	if (p == NULL || p->magic != NTA_POOL_MAGIC)
+	if (!nta_pool_ok(p))
 		return 0;
 	return (unsigned int)nta_pool_count(p);
 }

@@ -41,6 +41,14 @@ extern int nta_logtype;
 	rte_log(RTE_LOG_ ## level, nta_logtype, "NTA: " fmt "\n", ## __VA_ARGS__)
 
 #define NTA_POOL_MAGIC  0x4e544170u /* "NTAp" */
+/* Layout of struct nta_pool and of what hangs off it: bump on any change.
+ * Kept beside the magic (the first two words in every layout), so that a
+ * driver of another layout (another build in a secondary process, an
+ * older plugin in the same process) leaves the pool alone; see
+ * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
+ * catches a change made without a bump.
+ */
+#define NTA_POOL_LAYOUT_VERSION 2u /* 2: magazines and lanes */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -260,6 +268,7 @@ struct nta_metablock {
 
 struct nta_pool {
 	uint32_t magic;
+	uint32_t layout;             /* NTA_POOL_LAYOUT */
 	uint32_t nb_arenas;
 	struct rte_mempool *mp;
 	struct nta_layout lay;
@@ -283,6 +292,19 @@ struct nta_pool {
 	struct nta_any_slot any[NTA_ANY_SLOTS];
 	struct nta_lcore lc[RTE_MAX_LCORE];
 };
+
+#define NTA_POOL_LAYOUT ((NTA_POOL_LAYOUT_VERSION << 24) ^ \
+	(uint32_t)sizeof(struct nta_pool) ^ \
+	((uint32_t)sizeof(struct nta_arena) << 16) ^ \
+	((uint32_t)sizeof(struct nta_lcore) << 8))
+
+/* pool_data is a pool this build of the driver may act on */
+static inline int
+nta_pool_ok(const struct nta_pool *p)
+{
+	return p != NULL && p->magic == NTA_POOL_MAGIC &&
+		p->layout == NTA_POOL_LAYOUT;
+}
 
 /* nta_layout.c */
 int nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay);
