@@ -85,7 +85,7 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 /* Drain a home whose thread is gone into the depot (under the lock: the
  * lock holder is the lanes' single consumer then).
  */
-static unsigned int
+unsigned int
 nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 {
 	void *obj[NTA_BATCH];

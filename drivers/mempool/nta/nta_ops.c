@@ -419,6 +419,12 @@ nta_send_ovf_flush(struct nta_pool *p, struct nta_send *b)
 		     b->ovf_home[j] == b->ovf_home[i]; j++)
 			;
 		nta_ovf_push_locked(p, b->ovf_home[i], b->ovf + i, j - i);
+		/* a home whose thread has left drains nowhere: validate
+		 * now (lc->live only changes under the lock), so that a
+		 * double free is refused at once and nothing waits
+		 */
+		if (!p->lc[b->ovf_home[i]].live)
+			nta_drain_dead_locked(p, b->ovf_home[i]);
 		i = j;
 	}
 	nta_unlock(p);
@@ -456,6 +462,11 @@ nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	struct nta_lane *l = lc->lane_to[home];
 
 	nta_send_close(b);
+	/* relaxed: a hint only; a home that leaves after this check has
+	 * its lanes drained by the next lock holder (nta_reap_locked())
+	 */
+	if (unlikely(!__atomic_load_n(&p->lc[home].live, __ATOMIC_RELAXED)))
+		return -ESRCH; /* to the overflow list, drained at once */
 	if (unlikely(l == NULL)) {
 		l = nta_lane_create(p, src, home);
 		if (l == NULL)

@@ -361,6 +361,7 @@ unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
 		     unsigned int id);
 void nta_reap_locked(struct nta_pool *p);
+unsigned int nta_drain_dead_locked(struct nta_pool *p, unsigned int id);
 int nta_reclaim(struct nta_pool *p);
 void nta_recount_dead_locked(struct nta_pool *p);
 
