@@ -196,3 +196,77 @@ NTA_TEST(double_free_race, "racing double frees from home, lcore and unregistere
 	CHECK_OK(race_case(16, 10000));
 	return 0;
 }
+
+/*
+ * A stale lane entry must be refused even when its home never runs dry.
+ * Lane entries carry 16 bits of the generation: main sends x home, the
+ * home frees x itself too (the application's double free; the lane copy
+ * is the stale one), then cycles x locally 2^16 times, so that x, handed
+ * out again, has the generation the lane entry was tagged with. Only if
+ * the home validated the entry before then is x safe when the home later
+ * drains its lanes.
+ */
+struct wrap {
+	struct rte_mempool *mp;
+	void *x;
+	int phase;
+	unsigned int got, dups;
+	void *all[512];
+};
+
+static int
+wrap_home(void *arg)
+{
+	struct wrap *t = arg;
+	unsigned int i;
+	void *o;
+
+	if (t->phase == 0)
+		return rte_mempool_get(t->mp, &t->x);
+	rte_mempool_put(t->mp, t->x);
+	/* x is on top of this lcore's LIFO: each get hands it out again */
+	for (i = 0; i < 65535; i++) {
+		if (rte_mempool_get(t->mp, &o) != 0 || o != t->x)
+			return -1;
+		rte_mempool_put(t->mp, o);
+	}
+	if (rte_mempool_get(t->mp, &o) != 0 || o != t->x)
+		return -2;
+	/* x in use; everything else too, so the home drains its lanes */
+	while (t->got < RTE_DIM(t->all) &&
+	       rte_mempool_get(t->mp, &t->all[t->got]) == 0)
+		t->got++;
+	for (i = 0; i < t->got; i++)
+		t->dups += t->all[i] == t->x;
+	rte_mempool_put(t->mp, t->x);
+	rte_mempool_put_bulk(t->mp, t->all, t->got);
+	return 0;
+}
+
+NTA_TEST(lane_tag_wrap, "a stale remote free is refused before its 16-bit tag can match the object again", 2)
+{
+	const unsigned int n = 256;
+	struct wrap *t = calloc(1, sizeof(*t));
+	unsigned int w = tp_worker();
+	uint64_t df0;
+
+	CHECK(t != NULL, "calloc");
+	t->mp = tp_create("tagwrap", n, 64, 0, 0, NULL);
+	CHECK(t->mp != NULL, "create");
+	CHECK(tp_run_on(w, wrap_home, t) == 0, "home gets x");
+	df0 = double_frees(t->mp);
+	rte_mempool_put(t->mp, t->x);            /* lane main -> home */
+	t->phase = 1;
+	CHECK(tp_run_on(w, wrap_home, t) == 0, "home cycles x");
+	printf("  home got %u more objects, x among them %u time(s), %" PRIu64 " double free(s) refused\n",
+	       t->got, t->dups, double_frees(t->mp) - df0);
+	CHECK(t->dups == 0, "x handed out again while in use");
+	CHECK(t->got == n - 1, "home got %u objects, want %u", t->got, n - 1);
+	CHECK(double_frees(t->mp) - df0 == 1, "the stale copy refused once");
+	CHECK(rte_mempool_avail_count(t->mp) == n, "count %u",
+	      rte_mempool_avail_count(t->mp));
+	CHECK(tp_audit_ok(t->mp) == 0, "audit");
+	rte_mempool_free(t->mp);
+	free(t);
+	return 0;
+}

@@ -27,6 +27,8 @@
 
 #include "nta_private.h"
 
+#define NTA_SWEEP_BATCH 64
+
 size_t
 nta_lane_memsize(uint32_t size)
 {
@@ -165,6 +167,52 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	}
 	nta_cnt_add(&cnt->remote_drained, k);
 	return k;
+}
+
+/*
+ * The home validates everything sent to it before this call: each lane up
+ * to the head seen here (later entries may keep coming; they wait for the
+ * next sweep), then the overflow list as it is now. Kept objects go to
+ * keep() in batches, outside the lock. Returns how many were kept.
+ */
+uint64_t
+nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
+{
+	struct nta_lcore *lc = &p->lc[home];
+	uint32_t owner = nta_owner(home);
+	void *obj[NTA_SWEEP_BATCH];
+	struct nta_lane *l;
+	uint64_t kept = 0, rounds;
+	unsigned int k;
+
+	/* acquire: pairs with the release in nta_lane_create() */
+	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE); l != NULL;
+	     l = l->next) {
+		/* acquire: pairs with the producer's release of head */
+		uint32_t end = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
+
+		/* each drain takes a full batch or reaches the head */
+		while ((int32_t)(end - l->tail) > 0) {
+			k = nta_lane_drain(p, l, lc, owner, obj, RTE_DIM(obj),
+					   &lc->cnt);
+			keep(p, lc, obj, k);
+			kept += k;
+		}
+	}
+	/* relaxed: ovf_n is a hint here; what the lock holds is exact */
+	rounds = __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) /
+		RTE_DIM(obj) + 1;
+	while (rounds-- != 0 &&
+	       __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
+		nta_lock(p);
+		k = nta_ovf_drain_locked(p, home, lc, owner, obj,
+					 RTE_DIM(obj), &lc->cnt);
+		nta_unlock(p);
+		keep(p, lc, obj, k);
+		kept += k;
+	}
+	nta_cnt_add(&lc->cnt.remote_drained, kept);
+	return kept;
 }
 
 /* Frees waiting for home (lanes and overflow), read from any thread. */

@@ -142,9 +142,48 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->cap - s->len);
 	if (k != 0) {
 		__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
+		nta_lcore_tick(p, lc, id);
 		return 0;
 	}
+	/* the lanes were empty: nothing sent here before this point is
+	 * pending, so no stale entry can meet the depot's objects
+	 */
 	return nta_store_swap_or_depot(p, s, &lc->cnt);
+}
+
+/* Objects a sweep took back: into the loaded magazine while it has room,
+ * the rest to the depot.
+ */
+static void
+nta_sweep_keep(struct nta_pool *p, struct nta_lcore *lc, void **obj,
+	       unsigned int n)
+{
+	struct nta_store *s = &lc->s;
+	unsigned int k = RTE_MIN(n, s->cap - s->len);
+
+	memcpy(s->obj + s->len, obj, k * sizeof(*obj));
+	__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
+	if (k == n)
+		return;
+	nta_lock(p);
+	nta_depot_put_locked(p, obj + k, n - k);
+	nta_unlock(p);
+	nta_cnt_add(&lc->cnt.depot_puts, n - k);
+}
+
+/*
+ * Validate every free sent to this lcore so far (see NTA_SWEEP_EVERY):
+ * due every so many generations, and before objects are taken from the
+ * depot by a path that has not just found the lanes empty.
+ */
+void
+nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	if (unlikely(lc->s.cap == 0))
+		return; /* not set up, or failed to: the next call sweeps */
+	nta_lanes_sweep(p, id, nta_sweep_keep);
+	lc->sweep_at = lc->cnt.local_frees + lc->cnt.remote_drained +
+		NTA_SWEEP_EVERY;
 }
 
 /* Is the process that ran lcore part lc gone? (failure paths only) */

@@ -334,6 +334,11 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 	    nta_lcore_setup(p, id) < 0)
 		id = LCORE_ID_ANY;
 	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
+	/* objects from the depot become this lcore's: no free sent here
+	 * earlier may still wait to be validated against them
+	 */
+	if (id < RTE_MAX_LCORE)
+		nta_lcore_sweep(p, &p->lc[id], id);
 	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_owner(id));
 	if (ret == -ENOBUFS && nta_reclaim(p))
 		ret = nta_depot_take_blocks(p, first_obj_table, n,
@@ -686,7 +691,8 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
-		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
+		nta_enqueue_slow(p, lc, objs + done, n - done, id);
+	nta_lcore_tick(p, lc, id);
 	return 0;
 }
 
@@ -721,8 +727,10 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_any(p, objs, n);
 	lc = &p->lc[id];
-	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id)))
+	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id))) {
+		nta_lcore_tick(p, lc, id);
 		return 0;
+	}
 	return nta_enqueue_bulk(p, lc, objs, n, id);
 }
 

@@ -48,7 +48,7 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 2u /* 2: magazines and lanes */
+#define NTA_POOL_LAYOUT_VERSION 3u /* 2: magazines and lanes, 3: sweeps */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -231,6 +231,9 @@ struct nta_lcore {
 	uint64_t ovf_n;              /* entries in ovf; read relaxed */
 	int32_t pid;                 /* process of the thread; 0 when none */
 	uint32_t pad;
+	uint64_t sweep_at;           /* owner only: generations bumped
+				      * (local_frees + remote_drained) at
+				      * which the next sweep is due */
 	struct nta_counters cnt;
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, last) == 64,
@@ -351,6 +354,10 @@ unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
 			     struct nta_lcore *me, void **obj,
 			     unsigned int max);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
+typedef void (*nta_sweep_fn)(struct nta_pool *p, struct nta_lcore *lc,
+			     void **obj, unsigned int n);
+uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home,
+			 nta_sweep_fn keep);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			 const uintptr_t *ent, unsigned int n);
 
@@ -359,6 +366,8 @@ int32_t nta_self_pid(void);
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
+		     unsigned int id);
+void nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc,
 		     unsigned int id);
 void nta_reap_locked(struct nta_pool *p);
 unsigned int nta_drain_dead_locked(struct nta_pool *p, unsigned int id);
@@ -392,6 +401,26 @@ struct nta_pool *nta_pool_of(const struct rte_mempool *mp);
 uint64_t nta_pool_count(const struct nta_pool *p);
 
 /* ---- small inline helpers shared by the fast path ---- */
+
+/*
+ * Lane entries carry 16 bits of the generation. A stale entry (a second
+ * free) must be validated before its object's generation can come round
+ * again, that is before its home has bumped 2^16 generations: the home
+ * sweeps (validates everything sent to it so far) once per NTA_SWEEP_EVERY
+ * bumps, so that an entry waits at most about 2 * NTA_SWEEP_EVERY of them,
+ * whether or not the home ever runs out of objects.
+ */
+#define NTA_SWEEP_EVERY 4096u
+static_assert(2 * NTA_SWEEP_EVERY + 2 < (1u << (64 - NTA_TAG_SHIFT)),
+	      "a sweep must come before a lane tag can wrap");
+
+static inline void
+nta_lcore_tick(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	if (unlikely(lc->cnt.local_frees + lc->cnt.remote_drained >=
+		     lc->sweep_at))
+		nta_lcore_sweep(p, lc, id);
+}
 
 static inline void
 nta_cnt_add(uint64_t *c, uint64_t v)
