@@ -649,29 +649,24 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
  * magazine) and those after it go to the slow path. Everything is in
  * locals: the word stores may alias any field.
  */
-static inline unsigned int
+static __rte_always_inline unsigned int
 nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
-		 void * const *objs, unsigned int n, uint32_t mine)
+		 void * const *objs, unsigned int n, uint32_t mine,
+		 const int paged)
 {
-	const uint64_t inv = p->lay.div_inv;
-	const unsigned int rot = p->lay.div_rot;
-	const uintptr_t first = lc->hot_first;
-	uint32_t * const state = lc->hot_state;
-	const uint64_t nb = lc->hot_nb;
 	void ** const obj = lc->s.obj;
 	unsigned int i, len = lc->s.len;
+	struct nta_hot_key k;
 
+	nta_hot_key_init(p, lc, &k);
 	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		uint64_t q = ((uintptr_t)o - first) * inv;
-		uint32_t *w, v;
+		uint32_t *w = nta_hot_find(&k, o, paged);
+		uint32_t v;
 
-		/* slot index, or a huge number for anything else */
-		q = (q >> rot) | (q << ((64 - rot) & 63));
-		if (unlikely(q >= nb))
+		if (unlikely(w == NULL))
 			break;
-		w = state + q;
 		v = nta_word_load(w);
 		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
@@ -687,7 +682,9 @@ static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
-	unsigned int done = nta_enqueue_fast(p, lc, objs, n, nta_owner(id));
+	unsigned int done = nta_paged(p) ?
+		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 1) :
+		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 0);
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
@@ -703,12 +700,13 @@ static inline int
 nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
 		uint32_t mine)
 {
-	uint64_t q = nta_div_exact(&p->lay, (uintptr_t)obj - lc->hot_first);
+	struct nta_hot_key k;
 	uint32_t *w, v;
 
-	if (unlikely(q >= lc->hot_nb || lc->s.len == lc->s.cap))
+	nta_hot_key_init(p, lc, &k);
+	w = nta_paged(p) ? nta_hot_find(&k, obj, 1) : nta_hot_find(&k, obj, 0);
+	if (unlikely(w == NULL || lc->s.len == lc->s.cap))
 		return 0;
-	w = lc->hot_state + q;
 	v = nta_word_load(w);
 	if (unlikely((v & NTA_OWN_MASK) != mine))
 		return 0;

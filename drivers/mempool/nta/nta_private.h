@@ -27,6 +27,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 #include <pthread.h>
 
 #include <rte_common.h>
@@ -209,21 +210,32 @@ struct nta_counters {
 	uint64_t bad_frees[RTE_MEMPOOL_NTA_BAD_MAX];
 };
 
+/* One way of an lcore's lookup cache: an arena's first object, words,
+ * object count (0: empty way) and first grid slot (see nta_arena).
+ */
+#define NTA_HOT_WAYS 16u
+struct nta_hot {
+	uintptr_t first;
+	uint32_t *state;
+	uint32_t nb;
+	uint32_t idx0;
+};
+
 /* Per-lcore part. The owner writes with plain or relaxed stores; readers
  * on other threads use relaxed atomic loads. The first line is all the
  * fast paths touch.
  */
 struct nta_lcore {
 	struct nta_store s;
-	/* lookup cache, owner only: the arena of the last object looked
-	 * up; object q of it is hot_first + q * E with q < hot_nb (hot_nb
-	 * is 0 when its slots are not one evenly spaced run)
-	 */
-	uintptr_t hot_first;
-	uint32_t *hot_state;
-	uint32_t hot_nb;
 	uint32_t live;               /* 0 once its thread has left */
-	const struct nta_arena *last;
+	uint32_t pad0;
+	const struct nta_arena *last; /* owner only: last arena looked up */
+	/* lookup cache, owner only, by arena number (addr >> arena_shift)
+	 * modulo NTA_HOT_WAYS: the fast paths find an object's word here
+	 * without a table walk while the objects in flight come from at
+	 * most that many arenas
+	 */
+	struct nta_hot hot[NTA_HOT_WAYS];
 	struct nta_lane **lane_to;   /* [RTE_MAX_LCORE]: NULL until setup */
 	struct nta_lane *lanes_in;   /* lanes to this lcore; acquire */
 	struct nta_mag *ovf;         /* frees to this lcore that found their
@@ -236,8 +248,8 @@ struct nta_lcore {
 				      * which the next sweep is due */
 	struct nta_counters cnt;
 } __rte_cache_aligned;
-static_assert(offsetof(struct nta_lcore, last) == 64,
-	      "the fast paths' fields fill exactly the first cache line");
+static_assert(offsetof(struct nta_lcore, hot) <= 64,
+	      "the store and the lookup cache start in the first cache line");
 
 /* Free objects shared by unregistered threads (see nta_any.c): a store
  * behind a try-lock.
@@ -561,16 +573,29 @@ nta_slot_obj(const struct nta_pool *p, const struct nta_arena *a,
 			l->hdr_size);
 }
 
-/* Point the owner's lookup cache at a (NULL: forget). */
+static inline struct nta_hot *
+nta_hot_way(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
+{
+	return &lc->hot[(addr >> p->lay.arena_shift) & (NTA_HOT_WAYS - 1)];
+}
+
+/* Enter a in the owner's lookup cache (NULL: forget everything). */
 static inline void
 nta_lcore_set_last(const struct nta_pool *p, struct nta_lcore *lc,
 		   const struct nta_arena *a)
 {
+	struct nta_hot *h;
+
 	lc->last = a;
-	lc->hot_first = a != NULL ? a->first : 0;
-	lc->hot_state = a != NULL ? (uint32_t *)(uintptr_t)a->state : NULL;
-	lc->hot_nb = a != NULL && p->lay.page_shift == p->lay.arena_shift ?
-		a->nb : 0;
+	if (a == NULL) {
+		memset(lc->hot, 0, sizeof(lc->hot));
+		return;
+	}
+	h = nta_hot_way(p, lc, a->start);
+	h->first = a->first;
+	h->state = (uint32_t *)(uintptr_t)a->state;
+	h->nb = a->nb;
+	h->idx0 = a->idx0;
 }
 
 /* Owner-side lookup with a one-entry cache. */
@@ -587,16 +612,67 @@ nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
 	return a;
 }
 
-/* Word of obj if it is an object of the lcore's hot arena, else NULL.
- * One multiply, one rotate, one compare (see nta_div_exact).
+/*
+ * What the fast loops read for every object, copied once per call into
+ * locals, so that the word stores in the loop (which the compiler must
+ * assume may alias the pool's fields) do not reload them.
  */
-static inline uint32_t *
-nta_hot_word(const struct nta_pool *p, const struct nta_lcore *lc,
-	     const void *obj)
-{
-	uint64_t q = nta_div_exact(&p->lay, (uintptr_t)obj - lc->hot_first);
+struct nta_hot_key {
+	const struct nta_hot *hot;
+	uint64_t inv;
+	unsigned int rot;
+	unsigned int arena_shift;
+	unsigned int page_shift;
+	uint32_t per_page;
+};
 
-	return likely(q < lc->hot_nb) ? lc->hot_state + q : NULL;
+static __rte_always_inline void
+nta_hot_key_init(const struct nta_pool *p, const struct nta_lcore *lc,
+		 struct nta_hot_key *k)
+{
+	k->hot = lc->hot;
+	k->inv = p->lay.div_inv;
+	k->rot = p->lay.div_rot;
+	k->arena_shift = p->lay.arena_shift;
+	k->page_shift = p->lay.page_shift;
+	k->per_page = p->lay.per_page;
+}
+
+/* Do objects stay within pages smaller than an arena (the grid restarts
+ * on each page)? Callers pass the answer to nta_hot_find() as a constant,
+ * so each case gets its own loop.
+ */
+static inline int
+nta_paged(const struct nta_pool *p)
+{
+	return p->lay.page_shift != p->lay.arena_shift;
+}
+
+/*
+ * Word of obj if its arena is in the lookup cache, else NULL. Unpaged:
+ * one multiply and rotate (nta_div_exact) and one compare; paged, the
+ * slot is found page by page as in nta_arena_slot().
+ */
+static __rte_always_inline uint32_t *
+nta_hot_find(const struct nta_hot_key *k, const void *obj, const int paged)
+{
+	uintptr_t addr = (uintptr_t)obj;
+	const struct nta_hot *h =
+		&k->hot[(addr >> k->arena_shift) & (NTA_HOT_WAYS - 1)];
+	uint64_t rel = addr - h->first, q, s;
+
+	if (!paged) {
+		q = rel * k->inv;
+		s = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+	} else {
+		q = (rel & ((UINT64_C(1) << k->page_shift) - 1)) * k->inv;
+		q = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+		/* rel below 2^arena_shift: addr is not below first */
+		if (unlikely(q >= k->per_page || (rel >> k->arena_shift) != 0))
+			return NULL;
+		s = (rel >> k->page_shift) * k->per_page + q - h->idx0;
+	}
+	return likely(s < h->nb) ? h->state + s : NULL;
 }
 
 /* Word of obj, or NULL if obj is not an object start of this pool. lc
@@ -606,8 +682,12 @@ static inline uint32_t *
 nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
 {
 	if (lc != NULL) {
-		uint32_t *w = nta_hot_word(p, lc, obj);
+		struct nta_hot_key k;
+		uint32_t *w;
 
+		nta_hot_key_init(p, lc, &k);
+		w = nta_paged(p) ? nta_hot_find(&k, obj, 1) :
+			nta_hot_find(&k, obj, 0);
 		if (likely(w != NULL))
 			return w;
 	}
@@ -671,6 +751,25 @@ nta_untag(uintptr_t e)
 
 /* ---- store fast paths (owner only) ---- */
 
+/* The words of objects handed out by lcore lc: now owner's. */
+static __rte_always_inline void
+nta_store_pop_words(const struct nta_pool *p, struct nta_lcore *lc,
+		    void **objs, unsigned int n, uint32_t owner,
+		    const int paged)
+{
+	struct nta_hot_key k;
+	unsigned int i;
+
+	nta_hot_key_init(p, lc, &k);
+	for (i = 0; i < n; i++) {
+		uint32_t *w = nta_hot_find(&k, objs[i], paged);
+
+		if (unlikely(w == NULL))
+			w = nta_word_slow(p, lc, objs[i]);
+		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) | owner);
+	}
+}
+
 /* Hand out the n newest objects of a store holding at least n. Two
  * passes: pointers first, words after; interleaved, each load waited on
  * the word store before it. lc: the caller's lookup cache, or NULL.
@@ -686,10 +785,17 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 
 	for (i = 0; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
-	for (i = 0; i < n; i++) {
-		uint32_t *w = nta_word_of(p, lc, objs[i]);
+	if (lc == NULL) {
+		for (i = 0; i < n; i++) {
+			uint32_t *w = nta_word_slow(p, NULL, objs[i]);
 
-		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) | owner);
+			nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
+				       owner);
+		}
+	} else if (nta_paged(p)) {
+		nta_store_pop_words(p, lc, objs, n, owner, 1);
+	} else {
+		nta_store_pop_words(p, lc, objs, n, owner, 0);
 	}
 	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
 }
