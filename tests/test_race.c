@@ -270,3 +270,66 @@ NTA_TEST(lane_tag_wrap, "a stale remote free is refused before its 16-bit tag ca
 	free(t);
 	return 0;
 }
+
+/*
+ * An object held for a long time is still accepted when another lcore
+ * frees it. Words keep the low 24 bits of the hand-out epoch: the home
+ * takes x, then makes 2^24 - 100 more hand-out calls before main frees x
+ * (lane tag: the home's epoch then), and 4096 more before it drains that
+ * lane. Read without the sweeps' re-stamping, x's 24-bit stamp would look
+ * 100 epochs younger than the drain, so later than the tag: a live free
+ * refused and x lost.
+ */
+struct held {
+	struct rte_mempool *mp;
+	void *x;
+	uint32_t cycles;
+};
+
+static int
+held_home(void *arg)
+{
+	struct held *t = arg;
+	uint32_t i;
+	void *o;
+
+	if (t->x == NULL)
+		return rte_mempool_get(t->mp, &t->x);
+	for (i = 0; i < t->cycles; i++) {
+		if (rte_mempool_get(t->mp, &o) != 0)
+			return -1;
+		rte_mempool_put(t->mp, o);
+	}
+	return 0;
+}
+
+NTA_TEST(long_held_remote_free, "an object held for 2^24 of its home's hand-outs is accepted when freed by another lcore", 2)
+{
+	const unsigned int n = 256;
+	struct held t = { .mp = tp_create("held", n, 64, 0, 0, NULL) };
+	unsigned int w = tp_worker();
+	void *all[256 + 8];
+	uint64_t df0;
+	int got;
+
+	CHECK(t.mp != NULL, "create");
+	CHECK(tp_run_on(w, held_home, &t) == 0 && t.x != NULL, "home gets x");
+	t.cycles = (1u << 24) - 100;
+	CHECK(tp_run_on(w, held_home, &t) == 0, "home cycles");
+	df0 = double_frees(t.mp);
+	rte_mempool_put(t.mp, t.x);              /* lane main -> home */
+	t.cycles = 4096 + 64;                    /* a sweep drains it */
+	CHECK(tp_run_on(w, held_home, &t) == 0, "home cycles on");
+	CHECK(double_frees(t.mp) == df0, "x refused: %" PRIu64 " double free(s)",
+	      double_frees(t.mp) - df0);
+	CHECK(rte_mempool_avail_count(t.mp) == n, "count %u",
+	      rte_mempool_avail_count(t.mp));
+	CHECK(tp_audit_ok(t.mp) == 0, "audit");
+	CHECK(tp_run_on(w, home_flush, t.mp) == 0, "home flush");
+	got = tp_get_all(t.mp, all, n + 8, 8);
+	CHECK(got == (int)n, "%d objects obtainable, want %u", got, n);
+	CHECK(tp_unique(all, n) == 0, "an object handed out twice");
+	rte_mempool_put_bulk(t.mp, all, got);
+	rte_mempool_free(t.mp);
+	return 0;
+}

@@ -6,16 +6,17 @@
  * Remote frees: lanes, and the overflow behind them.
  *
  * An object freed away from its home goes back to the home, which alone
- * writes its word. The freeing lcore reads the word (owner and generation:
- * lines the home writes, this side only reads) and appends the object,
- * tagged with the generation, to its lane to that home: a single-producer,
- * single-consumer ring created the first time the pair exchanges, so the
- * only lines both sides write are the two indices, once per batch (one
- * release store of head per run of objects for one home, one of tail per
- * drain). The home validates each entry on drain against its own word:
- * owner still itself and generation equal to the tag. A second free of an
- * object, sent before or after the object was handed out again, finds the
- * owner FREE or another generation, and is refused and counted.
+ * writes its word. The freeing lcore reads only the object's home byte
+ * (read-mostly) and, once per run of objects for one home, the home's
+ * epoch, and appends the object tagged with that epoch to its lane to the
+ * home: a single-producer, single-consumer ring created the first time
+ * the pair exchanges, so the only lines both sides write are the two
+ * indices, once per batch (one release store of head per run, one of tail
+ * per drain). The home validates each entry on drain against its own
+ * word: owner still itself and handed out no later than the tag. A second
+ * free of an object, sent before or after the object was handed out
+ * again, finds the owner FREE or a later hand-out, and is refused and
+ * counted.
  *
  * A lane that is full sends the rest to the home's overflow list, under
  * the pool lock; unregistered threads, which have no lanes, send there
@@ -64,15 +65,15 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
  */
 static inline unsigned int
 nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
-	      uintptr_t e, void **obj, struct nta_counters *cnt)
+	      uint64_t now, uintptr_t e, void **obj, struct nta_counters *cnt)
 {
 	void *o = nta_untag(e);
-	uint32_t *w = nta_word_of(p, me, o);
-	uint32_t v;
+	nta_word_t *w = nta_word_of(p, me, o, NULL);
+	nta_word_t v;
 
 	/* the sender found the object in this pool: w != NULL */
 	v = nta_word_load(w);
-	if (unlikely(!nta_tag_matches(e, v, owner))) {
+	if (unlikely(!nta_tag_accepts(e, v, owner, now))) {
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
 	}
@@ -87,6 +88,11 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	       struct nta_counters *cnt)
 {
 	uint32_t tail = l->tail, head;
+	/* relaxed: only the home writes it, and the home or the lock
+	 * holder draining a home that left (after it left) reads it
+	 */
+	uint64_t now = __atomic_load_n(&p->lc[l->home].epoch,
+				       __ATOMIC_RELAXED);
 	unsigned int k = 0;
 
 	/* acquire: pairs with the producer's release of head; the entries
@@ -94,7 +100,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	 */
 	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 	while (tail != head && k < max) {
-		k += nta_home_take(p, me, owner, l->ent[tail & l->mask],
+		k += nta_home_take(p, me, owner, now, l->ent[tail & l->mask],
 				   obj + k, cnt);
 		tail++;
 	}
@@ -110,6 +116,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     unsigned int max, struct nta_counters *cnt)
 {
 	struct nta_lcore *lc = &p->lc[home];
+	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
 	unsigned int k = 0;
 
 	while (lc->ovf != NULL && k < max) {
@@ -118,8 +125,8 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 
 		while (m->n != 0 && k < max) {
 			m->n--;
-			k += nta_home_take(p, me, owner, ent[m->n], obj + k,
-					   cnt);
+			k += nta_home_take(p, me, owner, now, ent[m->n],
+					   obj + k, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}

@@ -188,8 +188,10 @@ nta_meta_alloc(struct nta_pool *p, size_t size)
 	size = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
 	if (b == NULL || b->size - b->used < size) {
 		bsz = RTE_MAX(size + RTE_CACHE_LINE_SIZE, (size_t)64 << 10);
-		/* a small pool gets a small block */
-		if (p->meta == NULL)
+		/* a small pool gets a small block, and a big arena one of
+		 * its own (the rest of a shared block would be lost)
+		 */
+		if (p->meta == NULL || size >= ((size_t)8 << 10))
 			bsz = size + RTE_CACHE_LINE_SIZE;
 		b = rte_zmalloc_socket("nta_meta", bsz, RTE_CACHE_LINE_SIZE,
 				       p->mp->socket_id);
@@ -197,9 +199,16 @@ nta_meta_alloc(struct nta_pool *p, size_t size)
 			return NULL;
 		b->size = bsz;
 		b->used = RTE_CACHE_LINE_SIZE;
+		p->meta_bytes += bsz;
+		if (p->meta != NULL && bsz == size + RTE_CACHE_LINE_SIZE) {
+			/* full at once: keep the shared block in front */
+			b->next = p->meta->next;
+			p->meta->next = b;
+			b->used += size;
+			return RTE_PTR_ADD(b, RTE_CACHE_LINE_SIZE);
+		}
 		b->next = p->meta;
 		p->meta = b;
-		p->meta_bytes += bsz;
 	}
 	ptr = RTE_PTR_ADD(b, b->used);
 	b->used += size;
@@ -401,7 +410,8 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	struct nta_arena *a;
 
 	/* header, then the object words */
-	a = nta_meta_alloc(p, sizeof(*a) + (size_t)nb * sizeof(uint32_t));
+	/* header, then the object words, then the home bytes */
+	a = nta_meta_alloc(p, sizeof(*a) + (size_t)nb * (sizeof(nta_word_t) + 1));
 	if (a == NULL)
 		return NULL;
 	a->magic = NTA_ARENA_MAGIC;
@@ -411,6 +421,8 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	a->base = nta_grid_base(&p->lay, start);
 	a->first = a->base + p->lay.hdr_size;
 	a->idx0 = idx0;
+	a->home = (uint8_t *)(a->state + nb);
+	memset(a->home, NTA_OWN_FREE, nb);
 	return a;
 }
 

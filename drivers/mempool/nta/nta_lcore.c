@@ -142,12 +142,8 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->cap - s->len);
 	if (k != 0) {
 		__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
-		nta_lcore_tick(p, lc, id);
 		return 0;
 	}
-	/* the lanes were empty: nothing sent here before this point is
-	 * pending, so no stale entry can meet the depot's objects
-	 */
 	return nta_store_swap_or_depot(p, s, &lc->cnt);
 }
 
@@ -172,9 +168,54 @@ nta_sweep_keep(struct nta_pool *p, struct nta_lcore *lc, void **obj,
 }
 
 /*
- * Validate every free sent to this lcore so far (see NTA_SWEEP_EVERY):
- * due every so many generations, and before objects are taken from the
- * depot by a path that has not just found the lanes empty.
+ * The next part of the pass over all words: this lcore's objects handed
+ * out more than NTA_RESTAMP_AGE epochs ago (an mbuf parked in an Rx ring,
+ * a table entry) get that age instead, so that their 24-bit stamps stay
+ * readable. A later stamp than the real one is still correct: no lane
+ * entry is that old (see NTA_SWEEP_EVERY), so none can be a stale free of
+ * such an object. Under the lock (the arena table may grow); only this
+ * lcore writes these words.
+ */
+static void
+nta_lcore_restamp(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	const uint32_t owner = nta_owner(id);
+	const uint64_t now = lc->epoch;
+	uint64_t budget;
+
+	if (now < NTA_RESTAMP_AGE)
+		return; /* nothing can be that old yet */
+	nta_lock(p);
+	budget = p->populated * NTA_SWEEP_EVERY / NTA_RESTAMP_AGE + 64;
+	while (budget != 0 && p->nb_arenas != 0) {
+		struct nta_arena *a;
+
+		if (lc->scan_arena >= p->nb_arenas) {
+			lc->scan_arena = 0;
+			lc->scan_idx = 0;
+		}
+		a = p->arenas[lc->scan_arena];
+		for (; lc->scan_idx < a->nb && budget != 0;
+		     lc->scan_idx++, budget--) {
+			nta_word_t *w = &a->state[lc->scan_idx];
+			nta_word_t v = nta_word_load(w);
+
+			if ((v & NTA_OWN_MASK) == owner &&
+			    now - nta_word_epoch(v, now) > NTA_RESTAMP_AGE)
+				nta_word_store(w, nta_word_used(owner,
+						now - NTA_RESTAMP_AGE));
+		}
+		if (lc->scan_idx >= a->nb) {
+			lc->scan_arena++;
+			lc->scan_idx = 0;
+		}
+	}
+	nta_unlock(p);
+}
+
+/*
+ * Validate every free sent to this lcore so far: due every
+ * NTA_SWEEP_EVERY epochs, so that no lane entry outlives its tag.
  */
 void
 nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
@@ -182,8 +223,8 @@ nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	if (unlikely(lc->s.cap == 0))
 		return; /* not set up, or failed to: the next call sweeps */
 	nta_lanes_sweep(p, id, nta_sweep_keep);
-	lc->sweep_at = lc->cnt.local_frees + lc->cnt.remote_drained +
-		NTA_SWEEP_EVERY;
+	nta_lcore_restamp(p, lc, id);
+	lc->sweep_at = lc->epoch + NTA_SWEEP_EVERY;
 }
 
 /* Is the process that ran lcore part lc gone? (failure paths only) */

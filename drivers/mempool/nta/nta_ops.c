@@ -39,8 +39,9 @@ nta_pool_of(const struct rte_mempool *mp)
 }
 
 /* Word of obj the long way (directory; makes its arena the hot one). */
-uint32_t *
-nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
+nta_word_t *
+nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc, const void *obj,
+	      uint8_t **home)
 {
 	const struct nta_arena *a;
 	int64_t idx;
@@ -48,7 +49,11 @@ nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
 	a = lc != NULL ? nta_lookup(p, lc, (uintptr_t)obj) :
 		nta_dir_find(p, (uintptr_t)obj);
 	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
-	return idx < 0 ? NULL : (uint32_t *)(uintptr_t)&a->state[idx];
+	if (idx < 0)
+		return NULL;
+	if (home != NULL)
+		*home = a->home + idx;
+	return (nta_word_t *)(uintptr_t)&a->state[idx];
 }
 
 /* ---------------- alloc / free ---------------- */
@@ -134,7 +139,7 @@ nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t *w = nta_word_of(p, lc, objs[i]);
+		nta_word_t *w = nta_word_of(p, lc, objs[i], NULL);
 
 		if (s->len == s->cap && nta_store_make_room(p, s, cnt) < 0) {
 			NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
@@ -251,10 +256,11 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 	}
 	nta_depot_take_locked(p, objs, n);
 	for (i = 0; i < n; i++) {
-		uint32_t *w = nta_word_of(p, NULL, objs[i]);
+		uint8_t *home;
 
-		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
-			       NTA_OWN_ANY);
+		nta_word_store(nta_word_of(p, NULL, objs[i], &home),
+			       nta_word_used(NTA_OWN_ANY, 0));
+		nta_home_set(home, NTA_OWN_ANY);
 	}
 	nta_unlock(p);
 	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
@@ -285,12 +291,16 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 {
 	struct nta_lcore *lc = &p->lc[id];
 
+	int ret = 0;
+
 	if (likely(lc->s.len >= n && n != 0)) {
 		nta_store_pop(p, lc, &lc->s, objs, n, nta_owner(id));
 		nta_cnt_add(&lc->cnt.local_hits, n);
-		return 0;
+	} else {
+		ret = nta_dequeue_slow(p, objs, n, id);
 	}
-	return nta_dequeue_slow(p, objs, n, id);
+	nta_lcore_tick(p, lc, id);
+	return ret;
 }
 
 static int
@@ -307,13 +317,17 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		/* rte_mempool_get() of one object, without a cache */
 		unsigned int len = lc->s.len - 1;
 		void *obj = lc->s.obj[len];
-		uint32_t *w = nta_word_of(p, lc, obj);
+		uint64_t e = nta_epoch_next(lc);
+		uint8_t *home;
+		nta_word_t *w = nta_word_of(p, lc, obj, &home);
 
 		objs[0] = obj;
-		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
-			       nta_owner(id));
+		nta_word_store(w, nta_word_used(nta_owner(id), e));
+		nta_home_set(home, nta_owner(id));
+		nta_epoch_publish(lc, e);
 		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.local_hits, 1);
+		nta_lcore_tick(p, lc, id);
 		return 0;
 	}
 	return nta_dequeue_bulk(p, objs, n, id);
@@ -326,6 +340,7 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 	struct nta_pool *p = mp->pool_data;
 	unsigned int id = rte_lcore_id();
 	struct nta_counters *cnt;
+	uint64_t e;
 	int ret;
 
 	if (n == 0)
@@ -334,15 +349,13 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 	    nta_lcore_setup(p, id) < 0)
 		id = LCORE_ID_ANY;
 	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
-	/* objects from the depot become this lcore's: no free sent here
-	 * earlier may still wait to be validated against them
-	 */
-	if (id < RTE_MAX_LCORE)
-		nta_lcore_sweep(p, &p->lc[id], id);
-	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_owner(id));
+	e = id < RTE_MAX_LCORE ? nta_epoch_next(&p->lc[id]) : 0;
+	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_owner(id), e);
 	if (ret == -ENOBUFS && nta_reclaim(p))
 		ret = nta_depot_take_blocks(p, first_obj_table, n,
-					    nta_owner(id));
+					    nta_owner(id), e);
+	if (id < RTE_MAX_LCORE)
+		nta_epoch_publish(&p->lc[id], e);
 	if (ret < 0)
 		__atomic_fetch_add(&cnt->failed_dequeues, 1, __ATOMIC_RELAXED);
 	else
@@ -361,6 +374,7 @@ struct nta_send {
 	struct nta_lane *l;             /* lane being written, or NULL */
 	uint32_t head;                  /* its head, published at close */
 	uint32_t room;
+	uint64_t tag;                   /* its home's epoch, read at open */
 	unsigned int sent;
 	unsigned int nb_ovf;
 	unsigned int nb_bad;
@@ -478,25 +492,43 @@ nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 			return -ENOMEM;
 	}
 	b->l = l;
+	/* acquire: pairs with the home's release in nta_epoch_publish();
+	 * every object of home this call frees was handed out at this
+	 * epoch or before
+	 */
+	b->tag = __atomic_load_n(&p->lc[home].epoch, __ATOMIC_ACQUIRE);
 	b->head = l->head;
 	b->room = l->mask + 1 - (b->head - l->tail_seen);
 	return 0;
 }
 
-/* A free of an object of lcore `home`, tagged with the word read. */
+/* Tag obj for the overflow list of home (an lcore of this process or
+ * another, live or not): with its epoch now.
+ */
+static inline uintptr_t
+nta_tag_now(const struct nta_pool *p, unsigned int home, const void *obj)
+{
+	/* acquire: as in nta_send_open() */
+	return nta_tag(obj, __atomic_load_n(&p->lc[home].epoch,
+					     __ATOMIC_ACQUIRE));
+}
+
+/* A free of obj, an object of lcore `home`. */
 static inline void
 nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
-	 struct nta_send *b, unsigned int home, uintptr_t e)
+	 struct nta_send *b, unsigned int home, void *obj)
 {
 	struct nta_lane *l = b->l;
+	uintptr_t e;
 
 	if (unlikely(l == NULL || l->home != home)) {
 		if (nta_send_open(p, lc, src, b, home) < 0) {
-			nta_send_ovf(p, b, home, e);
+			nta_send_ovf(p, b, home, nta_tag_now(p, home, obj));
 			return;
 		}
 		l = b->l;
 	}
+	e = nta_tag(obj, b->tag);
 	if (unlikely(b->room == 0)) {
 		/* acquire: pairs with the home's release of tail in
 		 * nta_lane_drain(); the entries below it are read
@@ -532,7 +564,7 @@ nta_send_finish(struct nta_pool *p, struct nta_counters *cnt,
  */
 static inline void
 nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
-	 void *obj, uint32_t *w, uint32_t v)
+	 void *obj, nta_word_t *w, nta_word_t v)
 {
 	if (unlikely(s == NULL)) {
 		nta_word_store(w, nta_word_freed(v));
@@ -556,6 +588,9 @@ nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
  * from an unregistered thread (lc == NULL: they go through the overflow
  * lists; s is its slot's store, or NULL for the depot). Returns 1 if the
  * object was kept in s.
+ *
+ * An object whose home byte names another lcore goes there without its
+ * word being read: the home checks it. Otherwise the word decides.
  */
 static inline unsigned int
 nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
@@ -563,36 +598,48 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	     void *o)
 {
 	uint32_t mine = nta_owner(id);
-	uint32_t *w = nta_word_of(p, lc, o);
-	uint32_t v, own;
+	uint8_t *home;
+	nta_word_t *w = nta_word_of(p, lc, o, &home);
+	nta_word_t v;
+	uint32_t own;
 
 	if (unlikely(w == NULL)) {
 		nta_send_classify(p, cnt, b, o);
 		return 0;
 	}
-	v = nta_word_load(w);
-	own = v & NTA_OWN_MASK;
-	if (own == mine && mine != NTA_OWN_ANY) {
-		nta_keep(p, s, cnt, o, w, v);
-		return s != NULL;
-	}
-	if (own == NTA_OWN_ANY) {
-		/* no home: racing frees decide by CAS */
-		if (!nta_word_claim(w, v)) {
-			nta_send_bad(p, cnt, b, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+	/* relaxed: see nta_home_set() */
+	own = __atomic_load_n(home, __ATOMIC_RELAXED);
+	if (own == mine || own == NTA_OWN_ANY || own == NTA_OWN_FREE) {
+		/* this thread's own object, one with no home, or one never
+		 * handed out (or a home byte not yet written by a racing
+		 * hand-out of a double-freed object): the word says
+		 */
+		v = nta_word_load(w);
+		own = v & NTA_OWN_MASK;
+		if (own == mine && mine != NTA_OWN_ANY) {
+			nta_keep(p, s, cnt, o, w, v);
+			return s != NULL;
+		}
+		if (own == NTA_OWN_ANY) {
+			/* no home: racing frees decide by CAS */
+			if (!nta_word_claim(w, v)) {
+				nta_send_bad(p, cnt, b, o,
+					     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+				return 0;
+			}
+			nta_keep(p, s, cnt, o, w, v);
+			return s != NULL;
+		}
+		if (own == NTA_OWN_FREE) {
+			nta_send_bad(p, cnt, b, o,
+				     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 			return 0;
 		}
-		nta_keep(p, s, cnt, o, w, v);
-		return s != NULL;
-	}
-	if (own == NTA_OWN_FREE) {
-		nta_send_bad(p, cnt, b, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-		return 0;
 	}
 	if (lc != NULL)
-		nta_send(p, lc, id, b, own - 1, nta_tag(o, v));
+		nta_send(p, lc, id, b, own - 1, o);
 	else
-		nta_send_ovf(p, b, own - 1, nta_tag(o, v));
+		nta_send_ovf(p, b, own - 1, nta_tag_now(p, own - 1, o));
 	return 0;
 }
 
@@ -662,8 +709,8 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		uint32_t *w = nta_hot_find(&k, o, paged);
-		uint32_t v;
+		nta_word_t *w = nta_hot_find(&k, o, paged);
+		nta_word_t v;
 
 		if (unlikely(w == NULL))
 			break;
@@ -688,8 +735,7 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
-		nta_enqueue_slow(p, lc, objs + done, n - done, id);
-	nta_lcore_tick(p, lc, id);
+		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
 	return 0;
 }
 
@@ -701,7 +747,7 @@ nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
 		uint32_t mine)
 {
 	struct nta_hot_key k;
-	uint32_t *w, v;
+	nta_word_t *w, v;
 
 	nta_hot_key_init(p, lc, &k);
 	w = nta_paged(p) ? nta_hot_find(&k, obj, 1) : nta_hot_find(&k, obj, 0);
@@ -725,10 +771,8 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_any(p, objs, n);
 	lc = &p->lc[id];
-	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id))) {
-		nta_lcore_tick(p, lc, id);
+	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id)))
 		return 0;
-	}
 	return nta_enqueue_bulk(p, lc, objs, n, id);
 }
 

@@ -12,18 +12,28 @@
  * no libc heap, no statics, no function pointers, so a secondary process
  * sees the same pool.
  *
- * Object life. Every object has one 32-bit word in its arena's metadata:
- * an owner byte and a 24-bit generation above it.
+ * Object life. Every object has a 32-bit word in its arena's metadata:
+ * an owner byte and, above it, the epoch at which it was handed out (its
+ * low 24 bits; see nta_word_epoch()).
  *   owner FREE    free: in exactly one store (an lcore's or a slot's
  *                 magazines) or in the depot
- *   owner 1 + L   handed out by lcore L (its "home")
+ *   owner 1 + L   handed out by lcore L (its "home") at epoch t
  *   owner ANY     handed out to an unregistered thread
- * Each free bumps the generation. Only the home writes the word of a
+ * Each lcore counts its hand-out calls (its epoch) and stamps the objects
+ * of each call with the new count. Only the home writes the word of a
  * USED(L) object: L frees its own objects with plain stores, and other
- * lcores send theirs home through lanes (nta_lane.c) tagged with the
- * generation they read, so that L can tell, on drain, a live free from a
- * second or stale one. A store's objects are written only by the store's
- * holder; ANY objects, which have no home, are claimed by a CAS.
+ * lcores send theirs home through lanes (nta_lane.c), tagged with L's
+ * epoch read once per batch. On drain, L accepts an entry only if the
+ * object is still USED(L) and was handed out no later than the tag: a
+ * second free, or a stale one of an object handed out again since, is
+ * refused. A store's objects are written only by the store's holder; ANY
+ * objects, which have no home, are claimed by a CAS.
+ *
+ * Besides the word, each object has a home byte (the owner code of the
+ * last lcore or thread that handed it out), written only when it changes.
+ * Other lcores read it to route a free, so that a free never reads the
+ * word, a line its home writes on every call: the word lines stay in the
+ * home's cache, and the home bytes are read-mostly.
  */
 
 #include <stdint.h>
@@ -49,7 +59,7 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 3u /* 2: magazines and lanes, 3: sweeps */
+#define NTA_POOL_LAYOUT_VERSION 3u /* 2: magazines and lanes, 3: epochs */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -65,13 +75,18 @@ extern int nta_logtype;
 #define NTA_DEFAULT_CONTIG 8u
 #endif
 
-/* The object word: owner byte, generation above it. */
+/* The object word: owner byte, the low 24 bits of the hand-out epoch
+ * above it (see nta_word_epoch()).
+ */
+typedef uint32_t nta_word_t;
+#define NTA_EPOCH_BITS 24
+#define NTA_EPOCH_MASK ((UINT64_C(1) << NTA_EPOCH_BITS) - 1)
 #define NTA_OWN_FREE 0u
 #define NTA_OWN_ANY 0xffu
 #define NTA_OWN_MASK 0xffu
-#define NTA_GEN_ONE 0x100u
-/* A lane entry is the object pointer with the low 16 bits of the
- * generation in its top 16 bits (user-space addresses fit in 48 bits).
+#define NTA_EPOCH_SHIFT 8
+/* A lane entry is the object pointer with the low 16 bits of the home's
+ * epoch in its top 16 bits (user-space addresses fit in 48 bits).
  */
 #define NTA_TAG_SHIFT 48
 #define NTA_PTR_MASK ((UINT64_C(1) << NTA_TAG_SHIFT) - 1)
@@ -126,7 +141,8 @@ struct nta_arena {
 	struct nta_arena *next_in_block;
 	uint32_t index;        /* in the pool's arena table */
 	uint32_t pad2;
-	uint32_t state[];      /* the object words (see the top) */
+	uint8_t *home;         /* home bytes, after the words */
+	nta_word_t state[];      /* the object words (see the top) */
 };
 
 struct nta_dir_ent {
@@ -216,7 +232,8 @@ struct nta_counters {
 #define NTA_HOT_WAYS 16u
 struct nta_hot {
 	uintptr_t first;
-	uint32_t *state;
+	nta_word_t *state;
+	uint8_t *home;
 	uint32_t nb;
 	uint32_t idx0;
 };
@@ -243,10 +260,15 @@ struct nta_lcore {
 	uint64_t ovf_n;              /* entries in ovf; read relaxed */
 	int32_t pid;                 /* process of the thread; 0 when none */
 	uint32_t pad;
-	uint64_t sweep_at;           /* owner only: generations bumped
-				      * (local_frees + remote_drained) at
-				      * which the next sweep is due */
 	struct nta_counters cnt;
+	/* hand-out calls so far: written by the owner once per call
+	 * (release), read by senders once per batch (acquire), on a line
+	 * of its own
+	 */
+	uint64_t epoch __rte_cache_aligned;
+	uint64_t sweep_at;           /* owner only: epoch of the next sweep */
+	uint32_t scan_arena;         /* owner only: where the re-stamping */
+	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, hot) <= 64,
 	      "the store and the lookup cache start in the first cache line");
@@ -347,7 +369,7 @@ unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 				   unsigned int n);
 int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
-			  uint32_t owner);
+			  uint32_t owner, uint64_t e);
 
 /* nta_store.c: one store (lcore or slot) */
 int nta_store_attach_locked(struct nta_pool *p, struct nta_store *s);
@@ -407,30 +429,37 @@ void nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id,
 			unsigned int n);
 
 /* nta_ops.c */
-uint32_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
-			const void *obj);
+nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
+			const void *obj, uint8_t **home);
 struct nta_pool *nta_pool_of(const struct rte_mempool *mp);
 uint64_t nta_pool_count(const struct nta_pool *p);
 
 /* ---- small inline helpers shared by the fast path ---- */
 
 /*
- * Lane entries carry 16 bits of the generation. A stale entry (a second
- * free) must be validated before its object's generation can come round
- * again, that is before its home has bumped 2^16 generations: the home
- * sweeps (validates everything sent to it so far) once per NTA_SWEEP_EVERY
- * bumps, so that an entry waits at most about 2 * NTA_SWEEP_EVERY of them,
+ * Lane entries carry the low 16 bits of the home's epoch; the home finds
+ * the full value as the latest one not after its own epoch, which is
+ * right while the entry is younger than 2^16 epochs. The home sweeps
+ * (validates everything sent to it so far) once per NTA_SWEEP_EVERY
+ * epochs, so that an entry waits at most about 2 * NTA_SWEEP_EVERY,
  * whether or not the home ever runs out of objects.
  */
 #define NTA_SWEEP_EVERY 4096u
 static_assert(2 * NTA_SWEEP_EVERY + 2 < (1u << (64 - NTA_TAG_SHIFT)),
 	      "a sweep must come before a lane tag can wrap");
+/* Stamps older than NTA_RESTAMP_AGE epochs are moved up to that age by
+ * the sweeps, which visit every word once per NTA_RESTAMP_AGE epochs: no
+ * stamp of a USED object gets older than 2 * NTA_RESTAMP_AGE.
+ */
+#define NTA_RESTAMP_AGE (UINT64_C(1) << 21)
+static_assert(2 * NTA_RESTAMP_AGE + NTA_SWEEP_EVERY <
+	      (UINT64_C(1) << (NTA_EPOCH_BITS - 1)),
+	      "a stamp must stay readable (nta_word_epoch())");
 
 static inline void
 nta_lcore_tick(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 {
-	if (unlikely(lc->cnt.local_frees + lc->cnt.remote_drained >=
-		     lc->sweep_at))
+	if (unlikely(lc->epoch >= lc->sweep_at))
 		nta_lcore_sweep(p, lc, id);
 }
 
@@ -593,7 +622,8 @@ nta_lcore_set_last(const struct nta_pool *p, struct nta_lcore *lc,
 	}
 	h = nta_hot_way(p, lc, a->start);
 	h->first = a->first;
-	h->state = (uint32_t *)(uintptr_t)a->state;
+	h->state = (nta_word_t *)(uintptr_t)a->state;
+	h->home = a->home;
 	h->nb = a->nb;
 	h->idx0 = a->idx0;
 }
@@ -649,12 +679,13 @@ nta_paged(const struct nta_pool *p)
 }
 
 /*
- * Word of obj if its arena is in the lookup cache, else NULL. Unpaged:
- * one multiply and rotate (nta_div_exact) and one compare; paged, the
- * slot is found page by page as in nta_arena_slot().
+ * The way of obj's arena in the lookup cache and obj's slot in it (*slot),
+ * or NULL. Unpaged: one multiply and rotate (nta_div_exact) and one
+ * compare; paged, the slot is found page by page as in nta_arena_slot().
  */
-static __rte_always_inline uint32_t *
-nta_hot_find(const struct nta_hot_key *k, const void *obj, const int paged)
+static __rte_always_inline const struct nta_hot *
+nta_hot_slot(const struct nta_hot_key *k, const void *obj, const int paged,
+	     uint64_t *slot)
 {
 	uintptr_t addr = (uintptr_t)obj;
 	const struct nta_hot *h =
@@ -672,26 +703,43 @@ nta_hot_find(const struct nta_hot_key *k, const void *obj, const int paged)
 			return NULL;
 		s = (rel >> k->page_shift) * k->per_page + q - h->idx0;
 	}
-	return likely(s < h->nb) ? h->state + s : NULL;
+	*slot = s;
+	return likely(s < h->nb) ? h : NULL;
 }
 
-/* Word of obj, or NULL if obj is not an object start of this pool. lc
- * (may be NULL) is the caller's lookup cache.
+/* Word of obj if its arena is in the lookup cache, else NULL. */
+static __rte_always_inline nta_word_t *
+nta_hot_find(const struct nta_hot_key *k, const void *obj, const int paged)
+{
+	uint64_t s;
+	const struct nta_hot *h = nta_hot_slot(k, obj, paged, &s);
+
+	return h != NULL ? h->state + s : NULL;
+}
+
+/* Word of obj, or NULL if obj is not an object start of this pool; its
+ * home byte in *home when home is not NULL. lc (may be NULL) is the
+ * caller's lookup cache.
  */
-static inline uint32_t *
-nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
+static inline nta_word_t *
+nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj,
+	    uint8_t **home)
 {
 	if (lc != NULL) {
 		struct nta_hot_key k;
-		uint32_t *w;
+		const struct nta_hot *h;
+		uint64_t s;
 
 		nta_hot_key_init(p, lc, &k);
-		w = nta_paged(p) ? nta_hot_find(&k, obj, 1) :
-			nta_hot_find(&k, obj, 0);
-		if (likely(w != NULL))
-			return w;
+		h = nta_paged(p) ? nta_hot_slot(&k, obj, 1, &s) :
+			nta_hot_slot(&k, obj, 0, &s);
+		if (likely(h != NULL)) {
+			if (home != NULL)
+				*home = h->home + s;
+			return h->state + s;
+		}
 	}
-	return nta_word_slow(p, lc, obj);
+	return nta_word_slow(p, lc, obj, home);
 }
 
 /*
@@ -702,45 +750,84 @@ nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj)
  * ordering; the only concurrent writers, frees of an ANY object, use the
  * CAS.
  */
-static inline uint32_t
-nta_word_load(const uint32_t *w)
+static inline nta_word_t
+nta_word_load(const nta_word_t *w)
 {
 	return __atomic_load_n(w, __ATOMIC_RELAXED);
 }
 
 static inline void
-nta_word_store(uint32_t *w, uint32_t v)
+nta_word_store(nta_word_t *w, nta_word_t v)
 {
 	__atomic_store_n(w, v, __ATOMIC_RELAXED);
 }
 
-/* The word of v once freed: owner FREE, next generation. */
-static inline uint32_t
-nta_word_freed(uint32_t v)
+/* The word of v once freed: owner FREE (the epoch is kept, unused). */
+static inline nta_word_t
+nta_word_freed(nta_word_t v)
 {
-	return (v & ~NTA_OWN_MASK) + NTA_GEN_ONE;
+	return v & ~(nta_word_t)NTA_OWN_MASK;
+}
+
+/* The word of an object handed out by owner at epoch e. */
+static inline nta_word_t
+nta_word_used(uint32_t owner, uint64_t e)
+{
+	return (nta_word_t)((e & NTA_EPOCH_MASK) << NTA_EPOCH_SHIFT) | owner;
+}
+
+/*
+ * The full hand-out epoch of a USED word of home h, whose epoch is now:
+ * the latest one not after now with the word's 24 bits. Right while the
+ * object was handed out less than 2^24 epochs ago; the home's sweeps
+ * move older stamps forward (nta_lcore_restamp()), which keeps every one
+ * younger than 2^23.
+ */
+static inline uint64_t
+nta_word_epoch(nta_word_t v, uint64_t now)
+{
+	return now - ((now - (v >> NTA_EPOCH_SHIFT)) & NTA_EPOCH_MASK);
 }
 
 /* Claim an ANY object for a free: exactly one of racing frees wins. */
 static inline int
-nta_word_claim(uint32_t *w, uint32_t v)
+nta_word_claim(nta_word_t *w, nta_word_t v)
 {
 	return __atomic_compare_exchange_n(w, &v, nta_word_freed(v), 0,
 					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
-static inline uintptr_t
-nta_tag(const void *obj, uint32_t v)
+/* Record that owner handed the object out (a store to a read-mostly
+ * line only when the home changes).
+ */
+static inline void
+nta_home_set(uint8_t *home, uint32_t owner)
 {
-	return (uintptr_t)obj | ((uintptr_t)((v >> 8) & 0xffff) << NTA_TAG_SHIFT);
+	/* relaxed: senders read it after the object reached them, through
+	 * whatever passed it on (which orders it)
+	 */
+	if (__atomic_load_n(home, __ATOMIC_RELAXED) != owner)
+		__atomic_store_n(home, (uint8_t)owner, __ATOMIC_RELAXED);
 }
 
-/* Does word v still hold the use that the tagged entry e was freed from? */
-static inline int
-nta_tag_matches(uintptr_t e, uint32_t v, uint32_t owner)
+/* A lane entry: obj, tagged with the home's epoch e. */
+static inline uintptr_t
+nta_tag(const void *obj, uint64_t e)
 {
-	return (v & NTA_OWN_MASK) == owner &&
-		((v >> 8) & 0xffff) == (uint32_t)(e >> NTA_TAG_SHIFT);
+	return (uintptr_t)obj | ((uintptr_t)(e & 0xffff) << NTA_TAG_SHIFT);
+}
+
+/*
+ * Does word v hold a use by owner that began no later than the epoch that
+ * entry e was tagged with? now is the home's epoch (the tag is the latest
+ * epoch not after it with those 16 bits).
+ */
+static inline int
+nta_tag_accepts(uintptr_t e, nta_word_t v, uint32_t owner, uint64_t now)
+{
+	uint64_t tag = now - ((now - (e >> NTA_TAG_SHIFT)) & 0xffff);
+
+	return (v & NTA_OWN_MASK) == owner && nta_word_epoch(v, now) <= tag;
 }
 
 static inline void *
@@ -751,23 +838,51 @@ nta_untag(uintptr_t e)
 
 /* ---- store fast paths (owner only) ---- */
 
-/* The words of objects handed out by lcore lc: now owner's. */
+/* The words of objects handed out by lcore lc: now owner's, from epoch
+ * e; and their home bytes.
+ */
 static __rte_always_inline void
 nta_store_pop_words(const struct nta_pool *p, struct nta_lcore *lc,
-		    void **objs, unsigned int n, uint32_t owner,
+		    void **objs, unsigned int n, uint32_t owner, uint64_t e,
 		    const int paged)
 {
+	const nta_word_t v = nta_word_used(owner, e);
 	struct nta_hot_key k;
 	unsigned int i;
 
 	nta_hot_key_init(p, lc, &k);
 	for (i = 0; i < n; i++) {
-		uint32_t *w = nta_hot_find(&k, objs[i], paged);
+		const struct nta_hot *h;
+		uint64_t s;
 
-		if (unlikely(w == NULL))
-			w = nta_word_slow(p, lc, objs[i]);
-		nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) | owner);
+		h = nta_hot_slot(&k, objs[i], paged, &s);
+		if (unlikely(h == NULL)) {
+			uint8_t *home;
+
+			nta_word_store(nta_word_slow(p, lc, objs[i], &home), v);
+			nta_home_set(home, owner);
+			continue;
+		}
+		nta_word_store(h->state + s, v);
+		nta_home_set(h->home + s, owner);
 	}
+}
+
+/* A new hand-out call of lcore lc: its epoch. */
+static inline uint64_t
+nta_epoch_next(struct nta_lcore *lc)
+{
+	return lc->epoch + 1;
+}
+
+/* Publish epoch e once the words are stamped with it, before the objects
+ * leave the call: a sender that got one reads an epoch at least e.
+ */
+static inline void
+nta_epoch_publish(struct nta_lcore *lc, uint64_t e)
+{
+	/* release: pairs with the acquire in nta_send_open() */
+	__atomic_store_n(&lc->epoch, e, __ATOMIC_RELEASE);
 }
 
 /* Hand out the n newest objects of a store holding at least n. Two
@@ -787,15 +902,20 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 		objs[i] = obj[len + n - 1 - i];
 	if (lc == NULL) {
 		for (i = 0; i < n; i++) {
-			uint32_t *w = nta_word_slow(p, NULL, objs[i]);
+			uint8_t *home;
 
-			nta_word_store(w, (nta_word_load(w) & ~NTA_OWN_MASK) |
-				       owner);
+			nta_word_store(nta_word_slow(p, NULL, objs[i], &home),
+				       nta_word_used(owner, 0));
+			nta_home_set(home, owner);
 		}
-	} else if (nta_paged(p)) {
-		nta_store_pop_words(p, lc, objs, n, owner, 1);
 	} else {
-		nta_store_pop_words(p, lc, objs, n, owner, 0);
+		uint64_t e = nta_epoch_next(lc);
+
+		if (nta_paged(p))
+			nta_store_pop_words(p, lc, objs, n, owner, e, 1);
+		else
+			nta_store_pop_words(p, lc, objs, n, owner, e, 0);
+		nta_epoch_publish(lc, e);
 	}
 	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
 }
@@ -804,7 +924,7 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
  * room.
  */
 static inline void
-nta_store_push(struct nta_store *s, void *obj, uint32_t *w, uint32_t v)
+nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 {
 	unsigned int len = s->len;
 

@@ -195,9 +195,11 @@ nta_audit_list(struct nta_audit_ctx *c, const struct nta_mag *m)
 static void
 nta_audit_pending(struct nta_audit_ctx *c, uintptr_t e, uint32_t owner)
 {
-	const uint32_t *w = nta_word_of(c->p, NULL, nta_untag(e));
+	const nta_word_t *w = nta_word_of(c->p, NULL, nta_untag(e), NULL);
+	uint64_t now = __atomic_load_n(&c->p->lc[owner - 1].epoch,
+				       __ATOMIC_RELAXED);
 
-	if (w != NULL && !nta_tag_matches(e, nta_word_load(w), owner))
+	if (w != NULL && !nta_tag_accepts(e, nta_word_load(w), owner, now))
 		return;
 	nta_audit_mark(c, nta_untag(e), 0);
 	c->r->in_rings++;
