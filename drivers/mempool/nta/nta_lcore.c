@@ -129,7 +129,7 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 }
 
 /* The loaded magazine is empty: the spare if it is full, else what others
- * freed to this lcore, else the depot. 0, or -ENOBUFS.
+ * freed to this lcore, else the depot. 0, 1 (from the depot), or -ENOBUFS.
  */
 int
 nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)

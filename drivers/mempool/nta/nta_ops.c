@@ -153,6 +153,25 @@ nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 /* Could a get of n be served? Counts what the store holds, what waits
  * for this lcore (lc: its lanes) and the depot, all without the lock.
  */
+/*
+ * Objects that came to store s from the depot: their home bytes now name
+ * the store's owner, which will hand them out (the store's own frees and
+ * lanes bring only objects whose home byte says so already).
+ */
+static __rte_noinline void
+nta_store_adopt(const struct nta_pool *p, struct nta_lcore *lc,
+		struct nta_store *s, uint32_t owner)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->len; i++) {
+		uint8_t *home;
+
+		nta_word_of(p, lc, s->obj[i], &home);
+		nta_home_set(home, owner);
+	}
+}
+
 static int
 nta_store_can_serve(const struct nta_pool *p, const struct nta_store *s,
 		    unsigned int id, int lanes, unsigned int n)
@@ -204,6 +223,8 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 				memcpy(objs, save, n * sizeof(void *));
 				break;
 			}
+			if (ret > 0)
+				nta_store_adopt(p, lc, s, owner);
 		}
 		k = RTE_MIN(s->len, n - done);
 		nta_store_pop(p, lc, s, objs + done, k, owner);
@@ -318,12 +339,10 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		unsigned int len = lc->s.len - 1;
 		void *obj = lc->s.obj[len];
 		uint64_t e = nta_epoch_next(lc);
-		uint8_t *home;
-		nta_word_t *w = nta_word_of(p, lc, obj, &home);
+		nta_word_t *w = nta_word_of(p, lc, obj, NULL);
 
 		objs[0] = obj;
 		nta_word_store(w, nta_word_used(nta_owner(id), e));
-		nta_home_set(home, nta_owner(id));
 		nta_epoch_publish(lc, e);
 		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
 		nta_cnt_add(&lc->cnt.local_hits, 1);
@@ -627,6 +646,9 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 					     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 				return 0;
 			}
+			/* it joins this store: its home byte says so */
+			if (s != NULL)
+				nta_home_set(home, mine);
 			nta_keep(p, s, cnt, o, w, v);
 			return s != NULL;
 		}

@@ -839,7 +839,8 @@ nta_untag(uintptr_t e)
 /* ---- store fast paths (owner only) ---- */
 
 /* The words of objects handed out by lcore lc: now owner's, from epoch
- * e; and their home bytes.
+ * e. Their home bytes already say owner: objects enter a store only from
+ * its owner's frees and lanes, or adopted (nta_store_adopt()).
  */
 static __rte_always_inline void
 nta_store_pop_words(const struct nta_pool *p, struct nta_lcore *lc,
@@ -857,14 +858,10 @@ nta_store_pop_words(const struct nta_pool *p, struct nta_lcore *lc,
 
 		h = nta_hot_slot(&k, objs[i], paged, &s);
 		if (unlikely(h == NULL)) {
-			uint8_t *home;
-
-			nta_word_store(nta_word_slow(p, lc, objs[i], &home), v);
-			nta_home_set(home, owner);
+			nta_word_store(nta_word_slow(p, lc, objs[i], NULL), v);
 			continue;
 		}
 		nta_word_store(h->state + s, v);
-		nta_home_set(h->home + s, owner);
 	}
 }
 
@@ -901,13 +898,9 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	for (i = 0; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
 	if (lc == NULL) {
-		for (i = 0; i < n; i++) {
-			uint8_t *home;
-
-			nta_word_store(nta_word_slow(p, NULL, objs[i], &home),
+		for (i = 0; i < n; i++)
+			nta_word_store(nta_word_slow(p, NULL, objs[i], NULL),
 				       nta_word_used(owner, 0));
-			nta_home_set(home, owner);
-		}
 	} else {
 		uint64_t e = nta_epoch_next(lc);
 

@@ -104,8 +104,9 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 }
 
 /* The loaded magazine is empty: load the full spare, or trade the empty
- * magazine for the depot's fullest. Returns 0, or -ENOBUFS when the depot
- * is empty too.
+ * magazine for the depot's fullest. Returns 0 (the spare), 1 (from the
+ * depot: the caller adopts its objects, see nta_store_adopt()), or
+ * -ENOBUFS when the depot is empty too.
  */
 int
 nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
@@ -128,7 +129,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 		nta_cnt_add_by(p, cnt, &cnt->depot_gets, m->n);
 	}
 	nta_unlock(p);
-	return m != NULL ? 0 : -ENOBUFS;
+	return m != NULL ? 1 : -ENOBUFS;
 }
 
 /* Free objects in a store, read from any thread. */
