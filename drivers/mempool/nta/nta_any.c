@@ -69,18 +69,25 @@ nta_any_unlock(struct nta_any_slot *s)
 }
 
 /* A slot locked by a process that is gone: take the lock over. The dead
- * holder may have been anywhere in a push or a pop; what its store says
- * is taken as it is (the audit tells whether that was consistent).
+ * holder may have been anywhere in a push or a pop: what its store holds
+ * is free, whatever the words say (see nta_store_push()).
  */
 static int
-nta_any_take_over(struct nta_any_slot *s)
+nta_any_take_over(struct nta_pool *p, struct nta_any_slot *s)
 {
 	int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_RELAXED);
 
 	if (pid == 0 || pid == nta_self_pid() || kill(pid, 0) == 0 || errno != ESRCH)
 		return 0;
-	return __atomic_compare_exchange_n(&s->pid, &pid, nta_self_pid(), 0,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	if (!__atomic_compare_exchange_n(&s->pid, &pid, nta_self_pid(), 0,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (s->s.cap != 0) {
+		nta_lock(p);
+		nta_store_mark_free(p, &s->s);
+		nta_unlock(p);
+	}
+	return 1;
 }
 
 /* Give everything the slots hold back to the depot (a slot held by
@@ -97,7 +104,7 @@ nta_any_reclaim(struct nta_pool *p)
 		unsigned int held;
 
 		if (nta_store_count(&s->s) == 0 ||
-		    (!nta_any_trylock(s) && !nta_any_take_over(s)))
+		    (!nta_any_trylock(s) && !nta_any_take_over(p, s)))
 			continue;
 		held = nta_store_count(&s->s);
 		nta_lock(p);

@@ -99,11 +99,13 @@ nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 }
 
 static unsigned int
-nta_lcore_retire_locked(struct nta_pool *p, unsigned int id)
+nta_lcore_retire_locked(struct nta_pool *p, unsigned int id, int dead)
 {
 	struct nta_lcore *lc = &p->lc[id];
 	unsigned int k = nta_store_count(&lc->s);
 
+	if (dead && lc->s.cap != 0)
+		nta_store_mark_free(p, &lc->s);
 	nta_store_detach_locked(p, &lc->s);
 	if (lc->live)
 		p->nb_dead++;
@@ -123,7 +125,7 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 	if (p->lc[id].lane_to == NULL)
 		return 0;
 	nta_lock(p);
-	k = nta_lcore_retire_locked(p, id);
+	k = nta_lcore_retire_locked(p, id, 0);
 	nta_unlock(p);
 	return k;
 }
@@ -252,7 +254,7 @@ nta_reap_locked(struct nta_pool *p)
 		if (nta_lcore_orphaned(lc)) {
 			NTA_LOG(WARNING, "pool %s: lcore %u of process %d, which is gone, gives back what it held",
 				p->mp->name, i, (int)lc->pid);
-			nta_lcore_retire_locked(p, i);
+			nta_lcore_retire_locked(p, i, 1);
 		} else if (!lc->live && nta_lanes_pending(p, i) != 0) {
 			nta_drain_dead_locked(p, i);
 		}

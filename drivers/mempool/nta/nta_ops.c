@@ -17,6 +17,7 @@
 #include "nta_private.h"
 
 #define NTA_OVF_BATCH 32
+#define NTA_FREE_BATCH 64u /* the fast free loop's objects per pass */
 
 static int nta_alloc(struct rte_mempool *mp);
 
@@ -724,25 +725,27 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		 const int paged)
 {
 	void ** const obj = lc->s.obj;
-	unsigned int i, len = lc->s.len;
+	unsigned int i, j, len = lc->s.len;
+	nta_word_t *ws[NTA_FREE_BATCH];
 	struct nta_hot_key k;
 
 	nta_hot_key_init(p, lc, &k);
-	n = RTE_MIN(n, lc->s.cap - len);
+	n = RTE_MIN(n, RTE_MIN(lc->s.cap - len, NTA_FREE_BATCH));
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
 		nta_word_t *w = nta_hot_find(&k, o, paged);
-		nta_word_t v;
 
 		if (unlikely(w == NULL))
 			break;
-		v = nta_word_load(w);
-		if (unlikely((v & NTA_OWN_MASK) != mine))
+		if (unlikely((nta_word_load(w) & NTA_OWN_MASK) != mine))
 			break;
-		nta_word_store(w, nta_word_freed(v));
-		obj[len++] = o;
+		ws[i] = w;
+		obj[len + i] = o;
 	}
-	__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
+	/* in the store first, FREE after (see nta_store_push()) */
+	__atomic_store_n(&lc->s.len, len + i, __ATOMIC_RELAXED);
+	for (j = 0; j < i; j++)
+		nta_word_store(ws[j], nta_word_freed(nta_word_load(ws[j])));
 	return i;
 }
 
@@ -751,9 +754,16 @@ static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
-	unsigned int done = nta_paged(p) ?
-		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 1) :
-		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 0);
+	unsigned int done = 0, k;
+
+	do {
+		k = nta_paged(p) ?
+			nta_enqueue_fast(p, lc, objs + done, n - done,
+					 nta_owner(id), 1) :
+			nta_enqueue_fast(p, lc, objs + done, n - done,
+					 nta_owner(id), 0);
+		done += k;
+	} while (k == NTA_FREE_BATCH && done < n);
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))

@@ -379,6 +379,7 @@ int nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 int nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 			    struct nta_counters *cnt);
 uint64_t nta_store_count(const struct nta_store *s);
+void nta_store_mark_free(struct nta_pool *p, struct nta_store *s);
 
 /* nta_lane.c: remote frees */
 size_t nta_lane_memsize(uint32_t size);
@@ -914,16 +915,18 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 }
 
 /* Keep a free object whose word (v) the caller checked; the store has
- * room.
+ * room. The object is in the store before its word says FREE: a process
+ * killed in between leaves it in the store, where the lcore's retirement
+ * marks it free (never free and in no place).
  */
 static inline void
 nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 {
 	unsigned int len = s->len;
 
-	nta_word_store(w, nta_word_freed(v));
 	s->obj[len] = obj;
 	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
+	nta_word_store(w, nta_word_freed(v));
 }
 
 #endif /* NTA_PRIVATE_H */

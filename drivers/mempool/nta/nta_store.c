@@ -132,6 +132,26 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	return m != NULL ? 1 : -ENOBUFS;
 }
 
+/* A store's objects are free, whatever a process killed in the middle of
+ * a call left in their words (see nta_store_push()).
+ */
+void
+nta_store_mark_free(struct nta_pool *p, struct nta_store *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->len; i++) {
+		nta_word_t *w = nta_word_slow(p, NULL, s->obj[i], NULL);
+
+		nta_word_store(w, nta_word_freed(nta_word_load(w)));
+	}
+	for (i = 0; i < s->spare->n; i++) {
+		nta_word_t *w = nta_word_slow(p, NULL, s->spare->obj[i], NULL);
+
+		nta_word_store(w, nta_word_freed(nta_word_load(w)));
+	}
+}
+
 /* Free objects in a store, read from any thread. */
 uint64_t
 nta_store_count(const struct nta_store *s)
