@@ -755,7 +755,15 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
 	unsigned int done = 0, k;
+	uint8_t *home;
 
+	/* objects of another home (a pipeline's Tx side): straight to the
+	 * general loop, which routes them by home byte without reading the
+	 * first one's word, a line that home writes
+	 */
+	if (n != 0 && nta_word_of(p, lc, objs[0], &home) != NULL &&
+	    __atomic_load_n(home, __ATOMIC_RELAXED) != nta_owner(id))
+		return nta_enqueue_slow(p, lc, objs, n, id);
 	do {
 		k = nta_paged(p) ?
 			nta_enqueue_fast(p, lc, objs + done, n - done,
@@ -778,13 +786,22 @@ static inline int
 nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
 		uint32_t mine)
 {
+	const struct nta_hot *h;
 	struct nta_hot_key k;
 	nta_word_t *w, v;
+	uint64_t slot;
 
 	nta_hot_key_init(p, lc, &k);
-	w = nta_paged(p) ? nta_hot_find(&k, obj, 1) : nta_hot_find(&k, obj, 0);
-	if (unlikely(w == NULL || lc->s.len == lc->s.cap))
+	h = nta_paged(p) ? nta_hot_slot(&k, obj, 1, &slot) :
+		nta_hot_slot(&k, obj, 0, &slot);
+	if (unlikely(h == NULL || lc->s.len == lc->s.cap))
 		return 0;
+	/* relaxed: see nta_home_set(); another home's object goes the
+	 * general way without its word being read
+	 */
+	if (unlikely(__atomic_load_n(&h->home[slot], __ATOMIC_RELAXED) != mine))
+		return 0;
+	w = h->state + slot;
 	v = nta_word_load(w);
 	if (unlikely((v & NTA_OWN_MASK) != mine))
 		return 0;
