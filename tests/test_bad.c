@@ -83,6 +83,18 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_put(mp, o);
 	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 2, "second double free");
 
+	/* the same object twice in one bulk free on its home (fast loop) */
+	CHECK(rte_mempool_get(mp, &o) == 0 && rte_mempool_get(mp, &x) == 0,
+	      "get");
+	stackvar[0] = o;
+	stackvar[1] = x;
+	stackvar[2] = o;
+	rte_mempool_put_bulk(mp, stackvar, 3);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 3,
+	      "double free in one call counted");
+	CHECK(rte_mempool_avail_count(mp) == n, "count after double free in one call: %u",
+	      rte_mempool_avail_count(mp));
+
 	x = &stackvar[1];
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
 	rte_mempool_ops_enqueue_bulk(mp, &heap, 1);

@@ -11,7 +11,7 @@
 #                        has no ASan shadow, so only this one catches an
 #                        overflow of driver memory.
 # Any sanitizer report fails the case. Builds $NTA_BUILD-asan if needed.
-# Skipped cases: *_child (run by other cases) and secondary (needs shared
+# Skipped cases: *_child (run by other cases) and secondary* (need shared
 # hugepage memory).
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,7 +47,7 @@ run_bin() { # BINARY TAG
 	rm -rf "/var/run/dpdk/nta_san$$_list"
 	[ -n "$cases" ] || { echo "FAIL $tag: cannot list the cases"; failed=$((failed + 1)); return; }
 	for tc in $cases; do
-		case "$tc" in *_child|secondary) continue ;; esac
+		case "$tc" in *_child|secondary*) continue ;; esac
 		pf="nta_san$$_${tag}_$tc"; log="$logs/${tag}_$tc.log"
 		mkdir -p "$logs"
 		timeout 120 "$bin" -l 0-1 --no-pci --no-huge -m 2048 --file-prefix="$pf" \

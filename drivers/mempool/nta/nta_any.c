@@ -39,11 +39,13 @@ nta_any_trylock(struct nta_any_slot *s)
 	/* acquire: pairs with the release in nta_any_unlock(); what the
 	 * last holder put in the slot is visible
 	 */
-	if (__atomic_load_n(&s->lock, __ATOMIC_RELAXED) != 0 ||
-	    __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) != 0)
+	int32_t free_ = 0;
+
+	if (__atomic_load_n(&s->holder, __ATOMIC_RELAXED) != 0)
 		return 0;
-	s->pid = nta_self_pid();
-	return 1;
+	return __atomic_compare_exchange_n(&s->holder, &free_, nta_self_pid(),
+					   0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 struct nta_any_slot *
@@ -63,9 +65,8 @@ nta_any_lock(struct nta_pool *p)
 void
 nta_any_unlock(struct nta_any_slot *s)
 {
-	s->pid = 0;
 	/* release: publishes the slot's content to its next holder */
-	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->holder, 0, __ATOMIC_RELEASE);
 }
 
 /* A slot locked by a process that is gone: take the lock over. The dead
@@ -75,11 +76,12 @@ nta_any_unlock(struct nta_any_slot *s)
 static int
 nta_any_take_over(struct nta_pool *p, struct nta_any_slot *s)
 {
-	int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_RELAXED);
+	int32_t pid = __atomic_load_n(&s->holder, __ATOMIC_RELAXED);
 
 	if (pid == 0 || pid == nta_self_pid() || kill(pid, 0) == 0 || errno != ESRCH)
 		return 0;
-	if (!__atomic_compare_exchange_n(&s->pid, &pid, nta_self_pid(), 0,
+	/* acquire: as in nta_any_trylock() (what the dead holder wrote) */
+	if (!__atomic_compare_exchange_n(&s->holder, &pid, nta_self_pid(), 0,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
 	if (s->s.cap != 0) {

@@ -8,15 +8,15 @@
  * An object freed away from its home goes back to the home, which alone
  * writes its word. The freeing lcore reads only the object's home byte
  * (read-mostly) and, once per run of objects for one home, the home's
- * epoch, and appends the object tagged with that epoch to its lane to the
- * home: a single-producer, single-consumer ring created the first time
- * the pair exchanges, so the only lines both sides write are the two
- * indices, once per batch (one release store of head per run, one of tail
- * per drain). The home validates each entry on drain against its own
- * word: owner still itself and handed out no later than the tag. A second
- * free of an object, sent before or after the object was handed out
- * again, finds the owner FREE or a later hand-out, and is refused and
- * counted.
+ * epoch, and appends to its lane to the home a run header with that epoch
+ * and the objects: a single-producer, single-consumer ring created the
+ * first time the pair exchanges, so the only lines both sides write are
+ * the indices, once per batch (one release store of head per run, one of
+ * tail per drain). The home validates each object on drain against its
+ * own word: owner still itself and handed out no later than the run's
+ * epoch. A second free of an object, sent before the object was handed
+ * out again, finds the owner FREE or a later hand-out whenever it arrives,
+ * and is refused and counted.
  *
  * A lane that is full sends the rest to the home's overflow list, under
  * the pool lock; unregistered threads, which have no lanes, send there
@@ -60,20 +60,20 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 	return l;
 }
 
-/* Validate one entry for home `owner`; on success its word is FREE and
- * the object goes to *obj. Returns 1 if kept.
+/* Validate a free of o sent at epoch t to home `owner`; on success its
+ * word is FREE and the object goes to *obj. Returns 1 if kept.
  */
 static inline unsigned int
 nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
-	      uint64_t now, uintptr_t e, void **obj, struct nta_counters *cnt)
+	      uint64_t now, uint64_t t, void *o, void **obj,
+	      struct nta_counters *cnt)
 {
-	void *o = nta_untag(e);
 	nta_word_t *w = nta_word_of(p, me, o, NULL);
 	nta_word_t v;
 
 	/* the sender found the object in this pool: w != NULL */
 	v = nta_word_load(w);
-	if (unlikely(!nta_tag_accepts(e, v, owner, now))) {
+	if (unlikely(!nta_free_accepts(v, owner, t, now))) {
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
 	}
@@ -87,12 +87,13 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	       uint32_t owner, void **obj, unsigned int max,
 	       struct nta_counters *cnt)
 {
-	uint32_t tail = l->tail, head;
+	uint32_t tail = l->tail, head, taken = 0;
 	/* relaxed: only the home writes it, and the home or the lock
 	 * holder draining a home that left (after it left) reads it
 	 */
 	uint64_t now = __atomic_load_n(&p->lc[l->home].epoch,
 				       __ATOMIC_RELAXED);
+	uint64_t run = l->run;
 	unsigned int k = 0;
 
 	/* acquire: pairs with the producer's release of head; the entries
@@ -100,10 +101,21 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	 */
 	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 	while (tail != head && k < max) {
-		k += nta_home_take(p, me, owner, now, l->ent[tail & l->mask],
-				   obj + k, cnt);
+		uintptr_t e = l->ent[tail & l->mask];
+
 		tail++;
+		if (nta_is_hdr(e)) {
+			run = nta_hdr_epoch(e);
+			continue;
+		}
+		k += nta_home_take(p, me, owner, now, run, (void *)e,
+				   obj + k, cnt);
+		taken++;
 	}
+	l->run = run;
+	/* relaxed: a count for readers, who tolerate a stale one */
+	__atomic_store_n(&l->objs_taken, l->objs_taken + taken,
+			 __ATOMIC_RELAXED);
 	/* release: the entries read above may be written again */
 	__atomic_store_n(&l->tail, tail, __ATOMIC_RELEASE);
 	return k;
@@ -124,9 +136,14 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		uintptr_t *ent = (uintptr_t *)m->obj;
 
 		while (m->n != 0 && k < max) {
-			m->n--;
-			k += nta_home_take(p, me, owner, now, ent[m->n],
-					   obj + k, cnt);
+			uintptr_t e = ent[--m->n];
+
+			if (nta_is_hdr(e)) {
+				lc->ovf_run = nta_hdr_epoch(e);
+				continue;
+			}
+			k += nta_home_take(p, me, owner, now, lc->ovf_run,
+					   (void *)e, obj + k, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -231,22 +248,25 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 
 	for (l = __atomic_load_n(&p->lc[home].lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL; l = l->next) {
-		/* tail first: the head read after it is never behind */
-		uint32_t tail = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+		/* taken first: the count written after it is never behind */
+		uint32_t taken = __atomic_load_n(&l->objs_taken,
+						 __ATOMIC_ACQUIRE);
 
-		n += __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) - tail;
+		n += __atomic_load_n(&l->objs, __ATOMIC_ACQUIRE) - taken;
 	}
 	return n;
 }
 
-/* Append tagged entries to home's overflow list (under the lock). */
-void
-nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
-		    const uintptr_t *ent, unsigned int n)
+/* Append n entries to home's overflow list (under the lock). Returns
+ * how many fitted (all, unless memory ran out).
+ */
+static unsigned int
+nta_ovf_append_locked(struct nta_pool *p, struct nta_lcore *lc,
+		      const uintptr_t *ent, unsigned int n)
 {
-	struct nta_lcore *lc = &p->lc[home];
+	unsigned int done = 0;
 
-	while (n != 0) {
+	while (done < n) {
 		struct nta_mag *m = lc->ovf;
 		uint32_t k;
 
@@ -261,20 +281,35 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			 */
 			if (unlikely(m == NULL))
 				m = nta_depot_get_locked(p, 0);
-			if (unlikely(m == NULL)) {
-				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
-					p->mp->name, n, home);
-				return;
-			}
+			if (unlikely(m == NULL))
+				return done;
 			m->n = 0;
 			m->next = lc->ovf;
 			lc->ovf = m;
 		}
-		k = RTE_MIN(n, p->mag_size - m->n);
-		memcpy((uintptr_t *)m->obj + m->n, ent, k * sizeof(*ent));
+		k = RTE_MIN(n - done, p->mag_size - m->n);
+		memcpy((uintptr_t *)m->obj + m->n, ent + done,
+		       k * sizeof(*ent));
 		m->n += k;
-		ent += k;
-		n -= k;
-		__atomic_store_n(&lc->ovf_n, lc->ovf_n + k, __ATOMIC_RELAXED);
+		done += k;
 	}
+	return done;
+}
+
+/* Append n frees, sent at home's epoch e, to its overflow list (under
+ * the lock): the objects, then their header.
+ */
+void
+nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
+		    void * const *obj, unsigned int n, uint64_t e)
+{
+	struct nta_lcore *lc = &p->lc[home];
+	uintptr_t hdr = nta_run_hdr(e);
+	unsigned int k;
+
+	k = nta_ovf_append_locked(p, lc, (const uintptr_t *)obj, n);
+	if (unlikely(k < n || nta_ovf_append_locked(p, lc, &hdr, 1) != 1))
+		NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
+			p->mp->name, n - k, home);
+	__atomic_store_n(&lc->ovf_n, lc->ovf_n + k, __ATOMIC_RELAXED);
 }

@@ -470,12 +470,6 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	void *objs[64];
 	uint32_t i, k = 0;
 
-	if (end > NTA_PTR_MASK) {
-		/* lane entries carry a tag in the pointer's top 16 bits */
-		NTA_LOG(ERR, "pool %s: memory above 2^48 is not supported",
-			p->mp->name);
-		return -EINVAL;
-	}
 	nta_lock(p);
 	/* everything that can fail, before the library hears of an object */
 	a = nta_arena_new(p, start, end, idx0, nb);

@@ -188,7 +188,7 @@ nta_lcore_restamp(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	if (now < NTA_RESTAMP_AGE)
 		return; /* nothing can be that old yet */
 	nta_lock(p);
-	budget = p->populated * NTA_SWEEP_EVERY / NTA_RESTAMP_AGE + 64;
+	budget = p->populated * NTA_SWEEP_EVERY / NTA_RESTAMP_PASS + 64;
 	while (budget != 0 && p->nb_arenas != 0) {
 		struct nta_arena *a;
 

@@ -17,7 +17,6 @@
 #include "nta_private.h"
 
 #define NTA_OVF_BATCH 32
-#define NTA_FREE_BATCH 64u /* the fast free loop's objects per pass */
 
 static int nta_alloc(struct rte_mempool *mp);
 
@@ -374,8 +373,10 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 	if (ret == -ENOBUFS && nta_reclaim(p))
 		ret = nta_depot_take_blocks(p, first_obj_table, n,
 					    nta_owner(id), e);
-	if (id < RTE_MAX_LCORE)
+	if (id < RTE_MAX_LCORE) {
 		nta_epoch_publish(&p->lc[id], e);
+		nta_lcore_tick(p, &p->lc[id], id);
+	}
 	if (ret < 0)
 		__atomic_fetch_add(&cnt->failed_dequeues, 1, __ATOMIC_RELAXED);
 	else
@@ -394,14 +395,16 @@ struct nta_send {
 	struct nta_lane *l;             /* lane being written, or NULL */
 	uint32_t head;                  /* its head, published at close */
 	uint32_t room;
-	uint64_t tag;                   /* its home's epoch, read at open */
+	uint32_t nobj;                  /* objects written since open */
+	uint32_t need_hdr;              /* the run's header is not written */
+	uint64_t epoch;                 /* its home's epoch, read at open */
 	unsigned int sent;
 	unsigned int nb_ovf;
 	unsigned int nb_bad;
 	const void *first_bad;
 	enum rte_mempool_nta_bad_kind first_kind;
 	uint16_t ovf_home[NTA_OVF_BATCH];
-	uintptr_t ovf[NTA_OVF_BATCH];
+	void *ovf[NTA_OVF_BATCH];
 };
 
 static inline void
@@ -454,10 +457,16 @@ nta_send_ovf_flush(struct nta_pool *p, struct nta_send *b)
 		return;
 	nta_lock(p);
 	while (i < b->nb_ovf) {
-		for (j = i + 1; j < b->nb_ovf &&
-		     b->ovf_home[j] == b->ovf_home[i]; j++)
+		unsigned int home = b->ovf_home[i];
+
+		for (j = i + 1; j < b->nb_ovf && b->ovf_home[j] == home; j++)
 			;
-		nta_ovf_push_locked(p, b->ovf_home[i], b->ovf + i, j - i);
+		/* acquire: as in nta_send_open(); still within the call
+		 * that frees these objects
+		 */
+		nta_ovf_push_locked(p, home, b->ovf + i, j - i,
+				    __atomic_load_n(&p->lc[home].epoch,
+						    __ATOMIC_ACQUIRE));
 		/* a home whose thread has left drains nowhere: validate
 		 * now (lc->live only changes under the lock), so that a
 		 * double free is refused at once and nothing waits
@@ -473,12 +482,12 @@ nta_send_ovf_flush(struct nta_pool *p, struct nta_send *b)
 
 static void
 nta_send_ovf(struct nta_pool *p, struct nta_send *b, unsigned int home,
-	     uintptr_t e)
+	     void *obj)
 {
 	if (b->nb_ovf == NTA_OVF_BATCH)
 		nta_send_ovf_flush(p, b);
 	b->ovf_home[b->nb_ovf] = (uint16_t)home;
-	b->ovf[b->nb_ovf++] = e;
+	b->ovf[b->nb_ovf++] = obj;
 }
 
 /* Publish what was written to the open lane. */
@@ -487,6 +496,10 @@ nta_send_close(struct nta_send *b)
 {
 	if (b->l == NULL)
 		return;
+	/* relaxed: a count for readers (nta_lanes_pending()), who
+	 * tolerate a stale one
+	 */
+	__atomic_store_n(&b->l->objs, b->l->objs + b->nobj, __ATOMIC_RELAXED);
 	/* release: pairs with the home's acquire of head in
 	 * nta_lane_drain(); the entries below head are written
 	 */
@@ -516,21 +529,12 @@ nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	 * every object of home this call frees was handed out at this
 	 * epoch or before
 	 */
-	b->tag = __atomic_load_n(&p->lc[home].epoch, __ATOMIC_ACQUIRE);
+	b->epoch = __atomic_load_n(&p->lc[home].epoch, __ATOMIC_ACQUIRE);
+	b->need_hdr = 1;
+	b->nobj = 0;
 	b->head = l->head;
 	b->room = l->mask + 1 - (b->head - l->tail_seen);
 	return 0;
-}
-
-/* Tag obj for the overflow list of home (an lcore of this process or
- * another, live or not): with its epoch now.
- */
-static inline uintptr_t
-nta_tag_now(const struct nta_pool *p, unsigned int home, const void *obj)
-{
-	/* acquire: as in nta_send_open() */
-	return nta_tag(obj, __atomic_load_n(&p->lc[home].epoch,
-					     __ATOMIC_ACQUIRE));
 }
 
 /* A free of obj, an object of lcore `home`. */
@@ -539,30 +543,35 @@ nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	 struct nta_send *b, unsigned int home, void *obj)
 {
 	struct nta_lane *l = b->l;
-	uintptr_t e;
 
 	if (unlikely(l == NULL || l->home != home)) {
 		if (nta_send_open(p, lc, src, b, home) < 0) {
-			nta_send_ovf(p, b, home, nta_tag_now(p, home, obj));
+			nta_send_ovf(p, b, home, obj);
 			return;
 		}
 		l = b->l;
 	}
-	e = nta_tag(obj, b->tag);
-	if (unlikely(b->room == 0)) {
+	if (unlikely(b->room <= b->need_hdr)) {
 		/* acquire: pairs with the home's release of tail in
 		 * nta_lane_drain(); the entries below it are read
 		 */
 		l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
 		b->room = l->mask + 1 - (b->head - l->tail_seen);
-		if (b->room == 0) {
-			nta_send_ovf(p, b, home, e);
+		if (b->room <= b->need_hdr) {
+			nta_send_ovf(p, b, home, obj);
 			return;
 		}
 	}
-	l->ent[b->head & l->mask] = e;
+	if (unlikely(b->need_hdr)) {
+		l->ent[b->head & l->mask] = nta_run_hdr(b->epoch);
+		b->head++;
+		b->room--;
+		b->need_hdr = 0;
+	}
+	l->ent[b->head & l->mask] = (uintptr_t)obj;
 	b->head++;
 	b->room--;
+	b->nobj++;
 	b->sent++;
 }
 
@@ -662,7 +671,7 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	if (lc != NULL)
 		nta_send(p, lc, id, b, own - 1, o);
 	else
-		nta_send_ovf(p, b, own - 1, nta_tag_now(p, own - 1, o));
+		nta_send_ovf(p, b, own - 1, o);
 	return 0;
 }
 
@@ -725,27 +734,29 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		 const int paged)
 {
 	void ** const obj = lc->s.obj;
-	unsigned int i, j, len = lc->s.len;
-	nta_word_t *ws[NTA_FREE_BATCH];
+	unsigned int i, len = lc->s.len;
 	struct nta_hot_key k;
 
 	nta_hot_key_init(p, lc, &k);
-	n = RTE_MIN(n, RTE_MIN(lc->s.cap - len, NTA_FREE_BATCH));
+	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
 		nta_word_t *w = nta_hot_find(&k, o, paged);
+		nta_word_t v;
 
 		if (unlikely(w == NULL))
 			break;
-		if (unlikely((nta_word_load(w) & NTA_OWN_MASK) != mine))
+		v = nta_word_load(w);
+		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
-		ws[i] = w;
-		obj[len + i] = o;
+		/* in the store, then FREE (see nta_store_push()); FREE
+		 * before the next object is checked, so that a second copy
+		 * of it in this call is refused
+		 */
+		obj[len++] = o;
+		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
+		nta_word_store(w, nta_word_freed(v));
 	}
-	/* in the store first, FREE after (see nta_store_push()) */
-	__atomic_store_n(&lc->s.len, len + i, __ATOMIC_RELAXED);
-	for (j = 0; j < i; j++)
-		nta_word_store(ws[j], nta_word_freed(nta_word_load(ws[j])));
 	return i;
 }
 
@@ -754,7 +765,7 @@ static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
-	unsigned int done = 0, k;
+	unsigned int done;
 	uint8_t *home;
 
 	/* objects of another home (a pipeline's Tx side): straight to the
@@ -764,14 +775,9 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 	if (n != 0 && nta_word_of(p, lc, objs[0], &home) != NULL &&
 	    __atomic_load_n(home, __ATOMIC_RELAXED) != nta_owner(id))
 		return nta_enqueue_slow(p, lc, objs, n, id);
-	do {
-		k = nta_paged(p) ?
-			nta_enqueue_fast(p, lc, objs + done, n - done,
-					 nta_owner(id), 1) :
-			nta_enqueue_fast(p, lc, objs + done, n - done,
-					 nta_owner(id), 0);
-		done += k;
-	} while (k == NTA_FREE_BATCH && done < n);
+	done = nta_paged(p) ?
+		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 1) :
+		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 0);
 
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))

@@ -85,11 +85,6 @@ typedef uint32_t nta_word_t;
 #define NTA_OWN_ANY 0xffu
 #define NTA_OWN_MASK 0xffu
 #define NTA_EPOCH_SHIFT 8
-/* A lane entry is the object pointer with the low 16 bits of the home's
- * epoch in its top 16 bits (user-space addresses fit in 48 bits).
- */
-#define NTA_TAG_SHIFT 48
-#define NTA_PTR_MASK ((UINT64_C(1) << NTA_TAG_SHIFT) - 1)
 static_assert(RTE_MAX_LCORE + 1 < NTA_OWN_ANY,
 	      "lcore ids must fit in the owner byte");
 
@@ -171,7 +166,8 @@ struct nta_flat {
 /* Single-producer, single-consumer lane of remote frees from one lcore
  * (src) to the home of the objects (home); created the first time src
  * frees an object of home, so lanes exist only for pairs that exchange.
- * Entries are tagged pointers (NTA_TAG_SHIFT). See nta_lane.c.
+ * Entries are object pointers and run headers (nta_run_hdr()). See
+ * nta_lane.c.
  */
 struct nta_lane {
 	uint32_t head;         /* producer: entries written; release */
@@ -180,7 +176,10 @@ struct nta_lane {
 	uint16_t src;
 	uint16_t home;
 	struct nta_lane *next; /* in the home's list; set before publish */
+	uint32_t objs;         /* producer: objects written (head: entries) */
 	uint32_t tail __rte_cache_aligned; /* consumer: entries taken; release */
+	uint32_t objs_taken;   /* consumer: objects taken */
+	uint64_t run;          /* consumer: epoch of the run being taken */
 	uintptr_t ent[] __rte_cache_aligned;
 };
 
@@ -257,7 +256,8 @@ struct nta_lcore {
 	struct nta_lane *lanes_in;   /* lanes to this lcore; acquire */
 	struct nta_mag *ovf;         /* frees to this lcore that found their
 				      * lane full; under the pool lock */
-	uint64_t ovf_n;              /* entries in ovf; read relaxed */
+	uint64_t ovf_n;              /* objects in ovf; read relaxed */
+	uint64_t ovf_run;            /* epoch of the group being taken */
 	int32_t pid;                 /* process of the thread; 0 when none */
 	uint32_t pad;
 	struct nta_counters cnt;
@@ -279,8 +279,11 @@ static_assert(offsetof(struct nta_lcore, hot) <= 64,
 #define NTA_ANY_SLOTS 8u
 
 struct nta_any_slot {
-	uint32_t lock;               /* 1 while a thread uses the slot */
-	int32_t pid;                 /* its process while locked */
+	int32_t holder;              /* process of the thread using the
+				      * slot, 0 when free: the lock and its
+				      * owner in one word, so that a holder
+				      * killed at any point is found */
+	uint32_t pad;
 	struct nta_store s;
 } __rte_cache_aligned;
 
@@ -394,7 +397,7 @@ typedef void (*nta_sweep_fn)(struct nta_pool *p, struct nta_lcore *lc,
 uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home,
 			 nta_sweep_fn keep);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
-			 const uintptr_t *ent, unsigned int n);
+			 void * const *obj, unsigned int n, uint64_t e);
 
 /* nta_lcore.c */
 int32_t nta_self_pid(void);
@@ -438,22 +441,21 @@ uint64_t nta_pool_count(const struct nta_pool *p);
 /* ---- small inline helpers shared by the fast path ---- */
 
 /*
- * Lane entries carry the low 16 bits of the home's epoch; the home finds
- * the full value as the latest one not after its own epoch, which is
- * right while the entry is younger than 2^16 epochs. The home sweeps
- * (validates everything sent to it so far) once per NTA_SWEEP_EVERY
- * epochs, so that an entry waits at most about 2 * NTA_SWEEP_EVERY,
- * whether or not the home ever runs out of objects.
+ * The home sweeps (validates everything sent to it so far, and re-stamps
+ * a part of the words) once per NTA_SWEEP_EVERY epochs, whether or not it
+ * ever runs out of objects.
  */
 #define NTA_SWEEP_EVERY 4096u
-static_assert(2 * NTA_SWEEP_EVERY + 2 < (1u << (64 - NTA_TAG_SHIFT)),
-	      "a sweep must come before a lane tag can wrap");
 /* Stamps older than NTA_RESTAMP_AGE epochs are moved up to that age by
- * the sweeps, which visit every word once per NTA_RESTAMP_AGE epochs: no
- * stamp of a USED object gets older than 2 * NTA_RESTAMP_AGE.
+ * the sweeps, which visit every word once per NTA_RESTAMP_PASS epochs: no
+ * stamp of a USED object gets older than the sum, and 24 bits read right.
+ * A free whose sender read the home's epoch more than NTA_RESTAMP_AGE
+ * epochs before the home validates it may find a later stamp than the
+ * object's own hand-out, and be refused (a sender preempted that long).
  */
-#define NTA_RESTAMP_AGE (UINT64_C(1) << 21)
-static_assert(2 * NTA_RESTAMP_AGE + NTA_SWEEP_EVERY <
+#define NTA_RESTAMP_AGE (UINT64_C(1) << 22)
+#define NTA_RESTAMP_PASS (UINT64_C(1) << 21)
+static_assert(NTA_RESTAMP_AGE + NTA_RESTAMP_PASS + NTA_SWEEP_EVERY <
 	      (UINT64_C(1) << (NTA_EPOCH_BITS - 1)),
 	      "a stamp must stay readable (nta_word_epoch())");
 
@@ -811,30 +813,39 @@ nta_home_set(uint8_t *home, uint32_t owner)
 		__atomic_store_n(home, (uint8_t)owner, __ATOMIC_RELAXED);
 }
 
-/* A lane entry: obj, tagged with the home's epoch e. */
+/*
+ * Lane and overflow entries are object pointers (even: objects are at
+ * least 8-byte aligned) and run headers, odd: the home's epoch e, read by
+ * the sender while it held the objects, as (e << 1) | 1. A lane run is a
+ * header and the objects after it; an overflow group is the objects and
+ * a header after them (overflow lists are taken newest first).
+ */
 static inline uintptr_t
-nta_tag(const void *obj, uint64_t e)
+nta_run_hdr(uint64_t e)
 {
-	return (uintptr_t)obj | ((uintptr_t)(e & 0xffff) << NTA_TAG_SHIFT);
+	return (uintptr_t)(e << 1) | 1;
+}
+
+static inline int
+nta_is_hdr(uintptr_t x)
+{
+	return (x & 1) != 0;
+}
+
+static inline uint64_t
+nta_hdr_epoch(uintptr_t x)
+{
+	return (uint64_t)x >> 1;
 }
 
 /*
- * Does word v hold a use by owner that began no later than the epoch that
- * entry e was tagged with? now is the home's epoch (the tag is the latest
- * epoch not after it with those 16 bits).
+ * Does word v hold a use by owner that began no later than epoch t, the
+ * run's? now is the home's epoch (to read the word's stamp).
  */
 static inline int
-nta_tag_accepts(uintptr_t e, nta_word_t v, uint32_t owner, uint64_t now)
+nta_free_accepts(nta_word_t v, uint32_t owner, uint64_t t, uint64_t now)
 {
-	uint64_t tag = now - ((now - (e >> NTA_TAG_SHIFT)) & 0xffff);
-
-	return (v & NTA_OWN_MASK) == owner && nta_word_epoch(v, now) <= tag;
-}
-
-static inline void *
-nta_untag(uintptr_t e)
-{
-	return (void *)(e & NTA_PTR_MASK);
+	return (v & NTA_OWN_MASK) == owner && nta_word_epoch(v, now) <= t;
 }
 
 /* ---- store fast paths (owner only) ---- */

@@ -189,22 +189,26 @@ nta_audit_list(struct nta_audit_ctx *c, const struct nta_mag *m)
 	return n;
 }
 
-/* A pending free counts as a free object if its home will take it; one
- * that the home will refuse (a second free) is no object at all.
+/* A pending free (sent at epoch t) counts as a free object if its home
+ * will take it; one that the home will refuse (a second free) is no
+ * object at all.
  */
 static void
-nta_audit_pending(struct nta_audit_ctx *c, uintptr_t e, uint32_t owner)
+nta_audit_pending(struct nta_audit_ctx *c, void *obj, uint64_t t,
+		  unsigned int home)
 {
-	const nta_word_t *w = nta_word_of(c->p, NULL, nta_untag(e), NULL);
-	uint64_t now = __atomic_load_n(&c->p->lc[owner - 1].epoch,
+	const nta_word_t *w = nta_word_of(c->p, NULL, obj, NULL);
+	uint64_t now = __atomic_load_n(&c->p->lc[home].epoch,
 				       __ATOMIC_RELAXED);
 
-	if (w != NULL && !nta_tag_accepts(e, nta_word_load(w), owner, now))
+	if (w != NULL && !nta_free_accepts(nta_word_load(w),
+					   nta_owner(home), t, now))
 		return;
-	nta_audit_mark(c, nta_untag(e), 0);
+	nta_audit_mark(c, obj, 0);
 	c->r->in_rings++;
 }
 
+/* Pending frees of home, in the order it takes them (run headers first). */
 static void
 nta_audit_lanes(struct nta_audit_ctx *c, unsigned int home)
 {
@@ -212,15 +216,29 @@ nta_audit_lanes(struct nta_audit_ctx *c, unsigned int home)
 	const struct nta_lane *l;
 	const struct nta_mag *m;
 	uint32_t pos, i;
+	uint64_t run;
 
-	for (l = lc->lanes_in; l != NULL; l = l->next)
-		for (pos = l->tail; pos != l->head; pos++)
-			nta_audit_pending(c, l->ent[pos & l->mask],
-					  nta_owner(home));
+	for (l = lc->lanes_in; l != NULL; l = l->next) {
+		run = l->run;
+		for (pos = l->tail; pos != l->head; pos++) {
+			uintptr_t e = l->ent[pos & l->mask];
+
+			if (nta_is_hdr(e))
+				run = nta_hdr_epoch(e);
+			else
+				nta_audit_pending(c, (void *)e, run, home);
+		}
+	}
+	run = lc->ovf_run;
 	for (m = lc->ovf; m != NULL; m = m->next)
-		for (i = 0; i < m->n; i++)
-			nta_audit_pending(c, ((const uintptr_t *)m->obj)[i],
-					  nta_owner(home));
+		for (i = m->n; i-- != 0; ) {
+			uintptr_t e = ((const uintptr_t *)m->obj)[i];
+
+			if (nta_is_hdr(e))
+				run = nta_hdr_epoch(e);
+			else
+				nta_audit_pending(c, (void *)e, run, home);
+		}
 }
 
 static void
