@@ -133,17 +133,11 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 
 	while (lc->ovf != NULL && k < max) {
 		struct nta_mag *m = lc->ovf;
-		uintptr_t *ent = (uintptr_t *)m->obj;
 
 		while (m->n != 0 && k < max) {
-			uintptr_t e = ent[--m->n];
-
-			if (nta_is_hdr(e)) {
-				lc->ovf_run = nta_hdr_epoch(e);
-				continue;
-			}
-			k += nta_home_take(p, me, owner, now, lc->ovf_run,
-					   (void *)e, obj + k, cnt);
+			m->n--;
+			k += nta_home_take(p, me, owner, now, m->epoch,
+					   m->obj[m->n], obj + k, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -239,6 +233,35 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 	return kept;
 }
 
+/*
+ * Frees of objects of home, whose thread has left, validated at once by
+ * the caller, who holds the lock (the home's consumer while it is gone),
+ * into the depot: nothing to allocate, nothing left waiting. Returns how
+ * many were kept.
+ */
+unsigned int
+nta_dead_take_locked(struct nta_pool *p, unsigned int home,
+		     void * const *obj, unsigned int n)
+{
+	struct nta_lcore *lc = &p->lc[home];
+	uint64_t now = lc->epoch;
+	void *ok[NTA_SWEEP_BATCH];
+	unsigned int i, k = 0, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		/* sent now, within the call that frees it */
+		k += nta_home_take(p, NULL, nta_owner(home), now, now, obj[i],
+				   ok + k, &lc->cnt);
+		if (k == RTE_DIM(ok)) {
+			nta_depot_put_locked(p, ok, k);
+			kept += k;
+			k = 0;
+		}
+	}
+	nta_depot_put_locked(p, ok, k);
+	return kept + k;
+}
+
 /* Frees waiting for home (lanes and overflow), read from any thread. */
 uint64_t
 nta_lanes_pending(const struct nta_pool *p, unsigned int home)
@@ -257,59 +280,46 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 	return n;
 }
 
-/* Append n entries to home's overflow list (under the lock). Returns
- * how many fitted (all, unless memory ran out).
- */
-static unsigned int
-nta_ovf_append_locked(struct nta_pool *p, struct nta_lcore *lc,
-		      const uintptr_t *ent, unsigned int n)
-{
-	unsigned int done = 0;
-
-	while (done < n) {
-		struct nta_mag *m = lc->ovf;
-		uint32_t k;
-
-		if (m == NULL || m->n == p->mag_size) {
-			m = p->ovf_free;
-			if (m != NULL)
-				p->ovf_free = m->next;
-			else
-				m = nta_mag_new(p);
-			/* out of memory: borrow an empty magazine of the
-			 * depot (given back when the home has drained it)
-			 */
-			if (unlikely(m == NULL))
-				m = nta_depot_get_locked(p, 0);
-			if (unlikely(m == NULL))
-				return done;
-			m->n = 0;
-			m->next = lc->ovf;
-			lc->ovf = m;
-		}
-		k = RTE_MIN(n - done, p->mag_size - m->n);
-		memcpy((uintptr_t *)m->obj + m->n, ent + done,
-		       k * sizeof(*ent));
-		m->n += k;
-		done += k;
-	}
-	return done;
-}
-
 /* Append n frees, sent at home's epoch e, to its overflow list (under
- * the lock): the objects, then their header.
+ * the lock), in magazines of that epoch.
  */
 void
 nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 		    void * const *obj, unsigned int n, uint64_t e)
 {
 	struct nta_lcore *lc = &p->lc[home];
-	uintptr_t hdr = nta_run_hdr(e);
-	unsigned int k;
 
-	k = nta_ovf_append_locked(p, lc, (const uintptr_t *)obj, n);
-	if (unlikely(k < n || nta_ovf_append_locked(p, lc, &hdr, 1) != 1))
-		NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
-			p->mp->name, n - k, home);
-	__atomic_store_n(&lc->ovf_n, lc->ovf_n + k, __ATOMIC_RELAXED);
+	while (n != 0) {
+		struct nta_mag *m = lc->ovf;
+		uint32_t k;
+
+		if (m == NULL || m->n == p->mag_size || m->epoch != e) {
+			m = p->ovf_free;
+			if (m != NULL)
+				p->ovf_free = m->next;
+			else
+				m = nta_mag_new(p);
+			/* out of memory: borrow an empty magazine of the
+			 * depot (given back when the home has drained it);
+			 * it has one for each object out of it
+			 */
+			if (unlikely(m == NULL))
+				m = nta_depot_get_locked(p, 0);
+			if (unlikely(m == NULL)) {
+				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
+					p->mp->name, n, home);
+				return;
+			}
+			m->n = 0;
+			m->epoch = e;
+			m->next = lc->ovf;
+			lc->ovf = m;
+		}
+		k = RTE_MIN(n, p->mag_size - m->n);
+		memcpy(m->obj + m->n, obj, k * sizeof(*obj));
+		m->n += k;
+		obj += k;
+		n -= k;
+		__atomic_store_n(&lc->ovf_n, lc->ovf_n + k, __ATOMIC_RELAXED);
+	}
 }

@@ -461,18 +461,23 @@ nta_send_ovf_flush(struct nta_pool *p, struct nta_send *b)
 
 		for (j = i + 1; j < b->nb_ovf && b->ovf_home[j] == home; j++)
 			;
+		/* a home whose thread has left drains nowhere: validate
+		 * now (lc->live only changes under the lock), so that a
+		 * double free is refused at once and nothing waits, what
+		 * it was sent before too
+		 */
+		if (!p->lc[home].live) {
+			nta_dead_take_locked(p, home, b->ovf + i, j - i);
+			nta_drain_dead_locked(p, home);
+			i = j;
+			continue;
+		}
 		/* acquire: as in nta_send_open(); still within the call
 		 * that frees these objects
 		 */
 		nta_ovf_push_locked(p, home, b->ovf + i, j - i,
 				    __atomic_load_n(&p->lc[home].epoch,
 						    __ATOMIC_ACQUIRE));
-		/* a home whose thread has left drains nowhere: validate
-		 * now (lc->live only changes under the lock), so that a
-		 * double free is refused at once and nothing waits
-		 */
-		if (!p->lc[b->ovf_home[i]].live)
-			nta_drain_dead_locked(p, b->ovf_home[i]);
 		i = j;
 	}
 	nta_unlock(p);

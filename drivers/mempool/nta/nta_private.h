@@ -191,6 +191,9 @@ struct nta_mag {
 	uint32_t n;            /* objects (stale while loaded in a store) */
 	uint32_t pad;
 	void **obj;
+	uint64_t epoch;        /* in an overflow list: the home's epoch when
+				* its frees were sent (one per magazine, so
+				* that a free never needs a second slot) */
 };
 
 /* A chunk of magazines or overflow lists, freed with the pool. */
@@ -257,7 +260,6 @@ struct nta_lcore {
 	struct nta_mag *ovf;         /* frees to this lcore that found their
 				      * lane full; under the pool lock */
 	uint64_t ovf_n;              /* objects in ovf; read relaxed */
-	uint64_t ovf_run;            /* epoch of the group being taken */
 	int32_t pid;                 /* process of the thread; 0 when none */
 	uint32_t pad;
 	struct nta_counters cnt;
@@ -398,6 +400,8 @@ uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home,
 			 nta_sweep_fn keep);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			 void * const *obj, unsigned int n, uint64_t e);
+unsigned int nta_dead_take_locked(struct nta_pool *p, unsigned int home,
+				  void * const *obj, unsigned int n);
 
 /* nta_lcore.c */
 int32_t nta_self_pid(void);
@@ -814,11 +818,10 @@ nta_home_set(uint8_t *home, uint32_t owner)
 }
 
 /*
- * Lane and overflow entries are object pointers (even: objects are at
- * least 8-byte aligned) and run headers, odd: the home's epoch e, read by
- * the sender while it held the objects, as (e << 1) | 1. A lane run is a
- * header and the objects after it; an overflow group is the objects and
- * a header after them (overflow lists are taken newest first).
+ * Lane entries are object pointers (even: objects are at least 8-byte
+ * aligned) and run headers, odd: the home's epoch e, read by the sender
+ * while it held the objects, as (e << 1) | 1, before the objects of the
+ * run. (Overflow magazines carry their epoch in the magazine.)
  */
 static inline uintptr_t
 nta_run_hdr(uint64_t e)

@@ -229,16 +229,9 @@ nta_audit_lanes(struct nta_audit_ctx *c, unsigned int home)
 				nta_audit_pending(c, (void *)e, run, home);
 		}
 	}
-	run = lc->ovf_run;
 	for (m = lc->ovf; m != NULL; m = m->next)
-		for (i = m->n; i-- != 0; ) {
-			uintptr_t e = ((const uintptr_t *)m->obj)[i];
-
-			if (nta_is_hdr(e))
-				run = nta_hdr_epoch(e);
-			else
-				nta_audit_pending(c, (void *)e, run, home);
-		}
+		for (i = 0; i < m->n; i++)
+			nta_audit_pending(c, m->obj[i], m->epoch, home);
 }
 
 static void
