@@ -61,11 +61,15 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 }
 
 /* Validate a free of o sent at epoch t to home `owner`; on success its
- * word is FREE and the object goes to *obj. Returns 1 if kept.
+ * word is FREE and the object goes to *obj. pub, when obj is the free end
+ * of a store, is the store's length, raised before the word says FREE:
+ * a process killed in between leaves the object where the retirement of
+ * its lcore finds it (nta_store_mark_free()), never FREE and nowhere.
+ * Returns 1 if kept.
  */
 static inline unsigned int
 nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
-	      uint64_t now, uint64_t t, void *o, void **obj,
+	      uint64_t now, uint64_t t, void *o, void **obj, uint32_t *pub,
 	      struct nta_counters *cnt)
 {
 	nta_word_t *w = nta_word_of(p, me, o, NULL);
@@ -77,14 +81,22 @@ nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
 	}
-	nta_word_store(w, nta_word_freed(v));
 	*obj = o;
+	if (pub != NULL) {
+		/* relaxed: read by counters; the owner alone writes it */
+		__atomic_store_n(pub, *pub + 1, __ATOMIC_RELAXED);
+		/* program order is what a kill keeps: the object's place is
+		 * written before its word (both lines are this thread's)
+		 */
+		rte_compiler_barrier();
+	}
+	nta_word_store(w, nta_word_freed(v));
 	return 1;
 }
 
 static unsigned int
 nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
-	       uint32_t owner, void **obj, unsigned int max,
+	       uint32_t owner, void **obj, uint32_t *pub, unsigned int max,
 	       struct nta_counters *cnt)
 {
 	uint32_t tail = l->tail, head, taken = 0;
@@ -109,7 +121,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 			continue;
 		}
 		k += nta_home_take(p, me, owner, now, run, (void *)e,
-				   obj + k, cnt);
+				   obj + k, pub, cnt);
 		taken++;
 	}
 	l->run = run;
@@ -125,7 +137,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 static unsigned int
 nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     struct nta_lcore *me, uint32_t owner, void **obj,
-		     unsigned int max, struct nta_counters *cnt)
+		     uint32_t *pub, unsigned int max, struct nta_counters *cnt)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
@@ -137,7 +149,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		while (m->n != 0 && k < max) {
 			m->n--;
 			k += nta_home_take(p, me, owner, now, m->epoch,
-					   m->obj[m->n], obj + k, cnt);
+					   m->obj[m->n], obj + k, pub, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -157,13 +169,13 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 
 /*
  * Take back up to max objects freed to home by others, validated, into
- * obj/st. me is the home's own part when the home drains (its lookup
- * cache), NULL for a lock holder (locked) draining a home whose thread
- * has left.
+ * obj. me is the home's own part when the home drains (its lookup cache),
+ * NULL for a lock holder (locked) draining a home whose thread has left.
+ * pub: see nta_home_take().
  */
 unsigned int
 nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
-		void **obj, unsigned int max)
+		void **obj, uint32_t *pub, unsigned int max)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home);
@@ -174,11 +186,12 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
-		k += nta_lane_drain(p, l, me, owner, obj + k, max - k, cnt);
+		k += nta_lane_drain(p, l, me, owner, obj + k, pub, max - k,
+				    cnt);
 	if (k < max && __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
 		if (me != NULL)
 			nta_lock(p);
-		k += nta_ovf_drain_locked(p, home, me, owner, obj + k,
+		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, pub,
 					  max - k, cnt);
 		if (me != NULL)
 			nta_unlock(p);
@@ -191,7 +204,8 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
  * The home validates everything sent to it before this call: each lane up
  * to the head seen here (later entries may keep coming; they wait for the
  * next sweep), then the overflow list as it is now. Kept objects go to
- * keep() in batches, outside the lock. Returns how many were kept.
+ * the home's loaded magazine while it has room, the rest to keep() in
+ * batches, outside the lock. Returns how many were kept.
  */
 uint64_t
 nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
@@ -209,11 +223,20 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 		/* acquire: pairs with the producer's release of head */
 		uint32_t end = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 
-		/* each drain takes a full batch or reaches the head */
+		/* each drain fills its destination or reaches the head */
 		while ((int32_t)(end - l->tail) > 0) {
-			k = nta_lane_drain(p, l, lc, owner, obj, RTE_DIM(obj),
-					   &lc->cnt);
-			keep(p, lc, obj, k);
+			struct nta_store *s = &lc->s;
+
+			if (s->len < s->cap) {
+				/* the loaded magazine, as a refill does */
+				k = nta_lane_drain(p, l, lc, owner,
+						   s->obj + s->len, &s->len,
+						   s->cap - s->len, &lc->cnt);
+			} else {
+				k = nta_lane_drain(p, l, lc, owner, obj, NULL,
+						   RTE_DIM(obj), &lc->cnt);
+				keep(p, lc, obj, k);
+			}
 			kept += k;
 		}
 	}
@@ -223,7 +246,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 	while (rounds-- != 0 &&
 	       __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
 		nta_lock(p);
-		k = nta_ovf_drain_locked(p, home, lc, owner, obj,
+		k = nta_ovf_drain_locked(p, home, lc, owner, obj, NULL,
 					 RTE_DIM(obj), &lc->cnt);
 		nta_unlock(p);
 		keep(p, lc, obj, k);
@@ -251,7 +274,7 @@ nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 	for (i = 0; i < n; i++) {
 		/* sent now, within the call that frees it */
 		k += nta_home_take(p, NULL, nta_owner(home), now, now, obj[i],
-				   ok + k, &lc->cnt);
+				   ok + k, NULL, &lc->cnt);
 		if (k == RTE_DIM(ok)) {
 			nta_depot_put_locked(p, ok, k);
 			kept += k;

@@ -91,7 +91,7 @@ nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 	void *obj[NTA_BATCH];
 	unsigned int got, k = 0;
 
-	while ((got = nta_lanes_drain(p, id, NULL, obj, NTA_BATCH)) != 0) {
+	while ((got = nta_lanes_drain(p, id, NULL, obj, NULL, NTA_BATCH)) != 0) {
 		nta_depot_put_locked(p, obj, got);
 		k += got;
 	}
@@ -141,11 +141,13 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 
 	if (s->spare->n != 0)
 		return nta_store_swap_or_depot(p, s, &lc->cnt);
-	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s->cap - s->len);
-	if (k != 0) {
-		__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
+	/* straight into the loaded magazine, its length raised per object
+	 * (a process killed in the drain leaves nothing outside a place)
+	 */
+	k = nta_lanes_drain(p, id, lc, s->obj + s->len, &s->len,
+			    s->cap - s->len);
+	if (k != 0)
 		return 0;
-	}
 	return nta_store_swap_or_depot(p, s, &lc->cnt);
 }
 

@@ -601,9 +601,12 @@ nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
 	 void *obj, nta_word_t *w, nta_word_t v)
 {
 	if (unlikely(s == NULL)) {
-		nta_word_store(w, nta_word_freed(v));
 		nta_lock(p);
 		nta_depot_put_locked(p, &obj, 1);
+		/* FREE once in the depot (a kill in between leaves it there),
+		 * before the unlock that lets another thread take it
+		 */
+		nta_word_store(w, nta_word_freed(v));
 		nta_unlock(p);
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, 1);
 		return;
@@ -614,6 +617,40 @@ nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
 		return;
 	}
 	nta_store_push(s, obj, w, v);
+}
+
+/* Keep an object with no home (its word says ANY), which racing frees may
+ * claim too, by CAS: the object is in s before its word says FREE, so
+ * that a process killed in between leaves it where the retirement or
+ * take-over of s finds it (nta_store_mark_free()). Returns 0 if another
+ * free won (nothing kept).
+ */
+static inline int
+nta_keep_claim(struct nta_pool *p, struct nta_store *s,
+	       struct nta_counters *cnt, void *obj, nta_word_t *w,
+	       nta_word_t v)
+{
+	unsigned int len;
+
+	if (unlikely(s == NULL || s->len == s->cap)) {
+		/* the depot, or a magazine change: claimed first */
+		if (!nta_word_claim(w, v))
+			return 0;
+		nta_keep(p, s, cnt, obj, w, v);
+		return 1;
+	}
+	len = s->len;
+	s->obj[len] = obj;
+	/* relaxed: a count for readers, who tolerate a stale one */
+	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
+	/* the object's place is written before the claim (program order
+	 * is what a kill keeps)
+	 */
+	rte_compiler_barrier();
+	if (likely(nta_word_claim(w, v)))
+		return 1;
+	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
+	return 0;
 }
 
 /*
@@ -656,15 +693,14 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 		}
 		if (own == NTA_OWN_ANY) {
 			/* no home: racing frees decide by CAS */
-			if (!nta_word_claim(w, v)) {
+			if (!nta_keep_claim(p, s, cnt, o, w, v)) {
 				nta_send_bad(p, cnt, b, o,
 					     RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 				return 0;
 			}
-			/* it joins this store: its home byte says so */
+			/* it joined this store: its home byte says so */
 			if (s != NULL)
 				nta_home_set(home, mine);
-			nta_keep(p, s, cnt, o, w, v);
 			return s != NULL;
 		}
 		if (own == NTA_OWN_FREE) {

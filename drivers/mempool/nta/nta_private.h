@@ -391,7 +391,7 @@ size_t nta_lane_memsize(uint32_t size);
 struct nta_lane *nta_lane_create(struct nta_pool *p, unsigned int src,
 				 unsigned int home);
 unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
-			     struct nta_lcore *me, void **obj,
+			     struct nta_lcore *me, void **obj, uint32_t *pub,
 			     unsigned int max);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
 typedef void (*nta_sweep_fn)(struct nta_pool *p, struct nta_lcore *lc,
