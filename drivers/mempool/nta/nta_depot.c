@@ -3,7 +3,7 @@
  */
 
 /*
- * The pool lock, magazines and the depot.
+ * Magazines and the depot.
  *
  * The depot keeps the magazines that no store holds: full ones, empty
  * ones, and at most one partly filled. Stores trade whole magazines with
@@ -13,10 +13,6 @@
  * most one partial magazine it always has an empty one for a store that
  * gives back a full one: were none empty, it would hold more objects than
  * the pool has.
- *
- * The lock is a process-shared robust mutex: a thread preempted while
- * holding it puts the waiters to sleep instead of making them spin, and a
- * process that dies holding it does not block the others.
  */
 
 #include <errno.h>
@@ -26,26 +22,6 @@
 #include <rte_malloc.h>
 
 #include "nta_private.h"
-
-void
-nta_lock(struct nta_pool *p)
-{
-	if (unlikely(pthread_mutex_lock(&p->lock) == EOWNERDEAD)) {
-		/* What the dead holder was doing under the lock is lost
-		 * with it; the audit tells whether anything was hurt.
-		 */
-		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
-			p->mp->name);
-		pthread_mutex_consistent(&p->lock);
-		nta_recount_dead_locked(p);
-	}
-}
-
-void
-nta_unlock(struct nta_pool *p)
-{
-	pthread_mutex_unlock(&p->lock);
-}
 
 /* Zeroed driver memory that lives as long as the pool (under the lock). */
 void *

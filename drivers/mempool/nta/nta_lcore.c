@@ -20,32 +20,6 @@
 
 #define NTA_BATCH 64
 
-/* This process's id, recorded with each lcore part and locked slot so
- * that what a process that is gone held can be taken back. Cached: the
- * slot lock of unregistered threads needs it on every call, and glibc's
- * getpid() is a system call. A forked child forgets the parent's.
- */
-static int32_t nta_pid_cached;
-
-static void
-nta_pid_forget(void)
-{
-	nta_pid_cached = 0;
-}
-
-int32_t
-nta_self_pid(void)
-{
-	if (unlikely(nta_pid_cached == 0))
-		nta_pid_cached = getpid();
-	return nta_pid_cached;
-}
-
-RTE_INIT(nta_pid_init)
-{
-	pthread_atfork(NULL, NULL, nta_pid_forget);
-}
-
 int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
@@ -274,55 +248,4 @@ nta_reclaim(struct nta_pool *p)
 	nta_unlock(p);
 	nta_any_reclaim(p);
 	return __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) != 0;
-}
-
-/* After a process died holding the lock: nb_dead from the live flags. */
-void
-nta_recount_dead_locked(struct nta_pool *p)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (p->lc[i].lane_to != NULL &&
-		    !__atomic_load_n(&p->lc[i].live, __ATOMIC_RELAXED))
-			n++;
-	p->nb_dead = n;
-}
-
-/* ---- lcore callbacks: a thread that unregisters strands nothing ---- */
-
-static void
-nta_walk_retire(struct rte_mempool *mp, void *arg)
-{
-	struct nta_pool *p = nta_pool_of(mp);
-	unsigned int id = *(unsigned int *)arg;
-
-	if (p == NULL || id >= RTE_MAX_LCORE)
-		return;
-	/* the library's per-lcore cache first: it runs on the leaving
-	 * thread, so these objects come back to its store, then to the depot.
-	 * This runs inside rte_mempool_walk(): nothing below may walk the
-	 * pools or look one up again (bad pointers are classified without
-	 * the list lock, see nta_classify_foreign())
-	 */
-	if (rte_mempool_default_cache(mp, id) != NULL)
-		rte_mempool_cache_flush(rte_mempool_default_cache(mp, id), mp);
-	nta_lcore_retire(p, id);
-}
-
-static void
-nta_lcore_uninit(unsigned int lcore_id, void *arg)
-{
-	RTE_SET_USED(arg);
-	rte_mempool_walk(nta_walk_retire, &lcore_id);
-}
-
-/* Registered once per process at load time (no init callback, so it is
- * safe before rte_eal_init and never runs under EAL's lcore lock).
- */
-RTE_INIT(nta_lcore_callbacks)
-{
-	if (rte_lcore_callback_register("mempool_nta", NULL,
-					nta_lcore_uninit, NULL) == NULL)
-		NTA_LOG(WARNING, "cannot register lcore callback: objects held by a thread that unregisters stay in its lcore slot until the id is reused");
 }

@@ -18,108 +18,6 @@
 
 #define NTA_OVF_BATCH 32
 
-static int nta_alloc(struct rte_mempool *mp);
-
-/* The pool, if this copy of the driver serves it: a second copy in the
- * process (the installed plugin and another one given with -d) finds the
- * ops slot filled by the first and stays idle; its lcore callback and its
- * public API then leave the pools alone (the other copy's layout may
- * differ).
- */
-struct nta_pool *
-nta_pool_of(const struct rte_mempool *mp)
-{
-	struct nta_pool *p;
-
-	if (mp == NULL || mp->ops_index < 0 ||
-	    rte_mempool_get_ops(mp->ops_index)->alloc != nta_alloc)
-		return NULL;
-	p = mp->pool_data;
-	return nta_pool_ok(p) ? p : NULL;
-}
-
-/* Word of obj the long way (directory; makes its arena the hot one). */
-nta_word_t *
-nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc, const void *obj,
-	      uint8_t **home)
-{
-	const struct nta_arena *a;
-	int64_t idx;
-
-	a = lc != NULL ? nta_lookup(p, lc, (uintptr_t)obj) :
-		nta_dir_find(p, (uintptr_t)obj);
-	idx = a != NULL ? nta_arena_slot(p, a, (uintptr_t)obj) : -1;
-	if (idx < 0)
-		return NULL;
-	if (home != NULL)
-		*home = a->home + idx;
-	return (nta_word_t *)(uintptr_t)&a->state[idx];
-}
-
-/* ---------------- alloc / free ---------------- */
-
-static int
-nta_alloc(struct rte_mempool *mp)
-{
-	struct nta_layout lay;
-	pthread_mutexattr_t attr;
-	struct nta_pool *p;
-	int ret;
-
-	ret = nta_layout_compute(mp, &lay);
-	if (ret < 0) {
-		NTA_LOG(ERR, "pool %s: bad nta parameters", mp->name);
-		return ret;
-	}
-	p = rte_zmalloc_socket("nta_pool", sizeof(*p), RTE_CACHE_LINE_SIZE,
-			       mp->socket_id);
-	if (p == NULL)
-		return -ENOMEM;
-	p->mp = mp;
-	p->lay = lay;
-	/* two magazines per store: lifo_size objects held at most */
-	p->mag_size = RTE_MAX(1u, lay.lifo_size / 2);
-	p->meta_bytes = sizeof(*p);
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	/* a process that dies holding it must not block the others */
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&p->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
-	ret = nta_dir_init(p, (uint32_t)(((uint64_t)mp->size * lay.elt_total) /
-					lay.arena_size + 1));
-	if (ret < 0) {
-		pthread_mutex_destroy(&p->lock);
-		rte_free(p);
-		return ret;
-	}
-	p->magic = NTA_POOL_MAGIC;
-	p->layout = NTA_POOL_LAYOUT;
-	mp->pool_data = p;
-	NTA_LOG(DEBUG, "pool %s: arena %" PRIu64 " B, element %u B, magazine %u, lane %u",
-		mp->name, lay.arena_size, lay.elt_total, p->mag_size,
-		lay.ring_size);
-	return 0;
-}
-
-/* Runs even if alloc never ran or failed, and after the objects' memory
- * is gone: it touches driver metadata only.
- */
-static void
-nta_free(struct rte_mempool *mp)
-{
-	struct nta_pool *p = mp->pool_data;
-
-	if (!nta_pool_ok(p))
-		return;
-	nta_chunks_free(p);
-	nta_meta_free_all(p);
-	pthread_mutex_destroy(&p->lock);
-	p->magic = 0;
-	rte_free(p);
-	mp->pool_data = NULL;
-}
-
 /* ---------------- dequeue ---------------- */
 
 static __rte_noinline int
@@ -874,26 +772,6 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 
 /* ---------------- counts and info ---------------- */
 
-uint64_t
-nta_pool_count(const struct nta_pool *p)
-{
-	uint64_t sum;
-	unsigned int i;
-
-	sum = __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED);
-	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		const struct nta_lcore *lc = &p->lc[i];
-
-		if (__atomic_load_n(&lc->lane_to, __ATOMIC_ACQUIRE) == NULL)
-			continue;
-		sum += nta_store_count(&lc->s);
-		sum += nta_lanes_pending(p, i);
-	}
-	sum += nta_any_count(p);
-	/* a concurrent reader may briefly see an object twice */
-	return RTE_MIN(sum, p->populated);
-}
-
 static unsigned int
 nta_get_count(const struct rte_mempool *mp)
 {
@@ -946,4 +824,42 @@ RTE_INIT(nta_register)
 		}
 	if (rte_mempool_register_ops(&nta_ops) < 0)
 		RTE_LOG(ERR, MEMPOOL, "nta: cannot register the mempool ops\n");
+}
+
+/* ---------------- a thread that unregisters strands nothing ---------------- */
+
+static void
+nta_walk_retire(struct rte_mempool *mp, void *arg)
+{
+	struct nta_pool *p = nta_pool_of(mp);
+	unsigned int id = *(unsigned int *)arg;
+
+	if (p == NULL || id >= RTE_MAX_LCORE)
+		return;
+	/* the library's per-lcore cache first: it runs on the leaving
+	 * thread, so these objects come back to its store, then to the depot.
+	 * This runs inside rte_mempool_walk(): nothing below may walk the
+	 * pools or look one up again (bad pointers are classified without
+	 * the list lock, see nta_classify_foreign())
+	 */
+	if (rte_mempool_default_cache(mp, id) != NULL)
+		rte_mempool_cache_flush(rte_mempool_default_cache(mp, id), mp);
+	nta_lcore_retire(p, id);
+}
+
+static void
+nta_lcore_uninit(unsigned int lcore_id, void *arg)
+{
+	RTE_SET_USED(arg);
+	rte_mempool_walk(nta_walk_retire, &lcore_id);
+}
+
+/* Registered once per process at load time (no init callback, so it is
+ * safe before rte_eal_init and never runs under EAL's lcore lock).
+ */
+RTE_INIT(nta_lcore_callbacks)
+{
+	if (rte_lcore_callback_register("mempool_nta", NULL,
+					nta_lcore_uninit, NULL) == NULL)
+		NTA_LOG(WARNING, "cannot register lcore callback: objects held by a thread that unregisters stay in its lcore slot until the id is reused");
 }

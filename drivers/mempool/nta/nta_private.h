@@ -348,21 +348,32 @@ nta_pool_ok(const struct nta_pool *p)
 		p->layout == NTA_POOL_LAYOUT;
 }
 
-/* nta_layout.c */
-int nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay);
-int nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay);
-ssize_t nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
-			  uint32_t pg_shift, size_t *min_chunk_size,
-			  size_t *align);
-int nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
-		 rte_iova_t iova, size_t len,
-		 rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg);
-int nta_dir_init(struct nta_pool *p, uint32_t expect_arenas);
-void nta_meta_free_all(struct nta_pool *p);
+/*
+ * Functions between the driver's files, grouped by file from the bottom
+ * of the layout up: a file calls only into the groups above its own
+ * (doc/design.rst, source map; tests/apps/layout.sh checks it).
+ */
 
-/* nta_depot.c: the pool lock, magazines and the depot */
+/* nta_bad.c: bad frees */
+void nta_bad_free(struct nta_pool *p, struct nta_counters *cnt,
+		  const void *obj, enum rte_mempool_nta_bad_kind kind);
+void nta_bad_burst_log(const struct nta_pool *p, unsigned int lcore_id,
+		       unsigned int nb_bad, const void *first,
+		       enum rte_mempool_nta_bad_kind kind);
+const char *nta_bad_kind_str(enum rte_mempool_nta_bad_kind kind);
+enum rte_mempool_nta_bad_kind nta_classify_foreign(const struct nta_pool *p,
+						   const void *obj);
+
+/* nta_lock.c: the pool lock, process identity */
 void nta_lock(struct nta_pool *p);
 void nta_unlock(struct nta_pool *p);
+int32_t nta_self_pid(void);
+
+/* nta_lookup.c: an object's word the long way */
+nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
+			const void *obj, uint8_t **home);
+
+/* nta_depot.c: magazines and the depot */
 void *nta_chunk_alloc(struct nta_pool *p, size_t size);
 void nta_chunks_free(struct nta_pool *p);
 struct nta_mag *nta_mag_new(struct nta_pool *p);
@@ -403,8 +414,13 @@ void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 unsigned int nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 				  void * const *obj, unsigned int n);
 
-/* nta_lcore.c */
-int32_t nta_self_pid(void);
+/* nta_any.c: slots of unregistered threads */
+struct nta_any_slot *nta_any_lock(struct nta_pool *p);
+void nta_any_unlock(struct nta_any_slot *s);
+unsigned int nta_any_reclaim(struct nta_pool *p);
+uint64_t nta_any_count(const struct nta_pool *p);
+
+/* nta_lcore.c: lcore life */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
@@ -414,33 +430,28 @@ void nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc,
 void nta_reap_locked(struct nta_pool *p);
 unsigned int nta_drain_dead_locked(struct nta_pool *p, unsigned int id);
 int nta_reclaim(struct nta_pool *p);
-void nta_recount_dead_locked(struct nta_pool *p);
 
-/* nta_any.c */
-struct nta_any_slot *nta_any_lock(struct nta_pool *p);
-void nta_any_unlock(struct nta_any_slot *s);
-unsigned int nta_any_reclaim(struct nta_pool *p);
-uint64_t nta_any_count(const struct nta_pool *p);
+/* nta_layout.c: geometry, directory, populate */
+int nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay);
+int nta_layout_of(const struct rte_mempool *mp, struct nta_layout *lay);
+ssize_t nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
+			  uint32_t pg_shift, size_t *min_chunk_size,
+			  size_t *align);
+int nta_populate(struct rte_mempool *mp, unsigned int max_objs, void *vaddr,
+		 rte_iova_t iova, size_t len,
+		 rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg);
+int nta_dir_init(struct nta_pool *p, uint32_t expect_arenas);
+void nta_meta_free_all(struct nta_pool *p);
 
-/* nta_bad.c */
-void nta_bad_free(struct nta_pool *p, struct nta_counters *cnt,
-		  const void *obj, enum rte_mempool_nta_bad_kind kind);
-void nta_bad_burst_log(const struct nta_pool *p, unsigned int lcore_id,
-		       unsigned int nb_bad, const void *first,
-		       enum rte_mempool_nta_bad_kind kind);
-const char *nta_bad_kind_str(enum rte_mempool_nta_bad_kind kind);
-enum rte_mempool_nta_bad_kind nta_classify_foreign(const struct nta_pool *p,
-						   const void *obj);
-
-/* nta_stats.c */
-void nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id,
-			unsigned int n);
-
-/* nta_ops.c */
-nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
-			const void *obj, uint8_t **home);
+/* nta_pool.c: a pool's life */
+int nta_alloc(struct rte_mempool *mp);
+void nta_free(struct rte_mempool *mp);
 struct nta_pool *nta_pool_of(const struct rte_mempool *mp);
 uint64_t nta_pool_count(const struct nta_pool *p);
+
+/* nta_stats.c: counters, audit, public API */
+void nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id,
+			unsigned int n);
 
 /* ---- small inline helpers shared by the fast path ---- */
 

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * The pool lock and the identity of processes.
+ *
+ * The lock is a process-shared robust mutex: a thread preempted while
+ * holding it puts the waiters to sleep instead of making them spin, and a
+ * process that dies holding it does not block the others. Each lcore part
+ * and each locked slot records the pid of the process that runs it, so
+ * that what a process that is gone held can be taken back (nta_lcore.c,
+ * nta_any.c).
+ */
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "nta_private.h"
+
+/* After a process died holding the lock: nb_dead from the live flags. */
+static void
+nta_recount_dead_locked(struct nta_pool *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (p->lc[i].lane_to != NULL &&
+		    !__atomic_load_n(&p->lc[i].live, __ATOMIC_RELAXED))
+			n++;
+	p->nb_dead = n;
+}
+
+void
+nta_lock(struct nta_pool *p)
+{
+	if (unlikely(pthread_mutex_lock(&p->lock) == EOWNERDEAD)) {
+		/* What the dead holder was doing under the lock is lost
+		 * with it; the audit tells whether anything was hurt.
+		 */
+		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
+			p->mp->name);
+		pthread_mutex_consistent(&p->lock);
+		nta_recount_dead_locked(p);
+	}
+}
+
+void
+nta_unlock(struct nta_pool *p)
+{
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* This process's id, recorded with each lcore part and locked slot so
+ * that what a process that is gone held can be taken back. Cached: the
+ * slot lock of unregistered threads needs it on every call, and glibc's
+ * getpid() is a system call. A forked child forgets the parent's.
+ */
+static int32_t nta_pid_cached;
+
+static void
+nta_pid_forget(void)
+{
+	nta_pid_cached = 0;
+}
+
+int32_t
+nta_self_pid(void)
+{
+	if (unlikely(nta_pid_cached == 0))
+		nta_pid_cached = getpid();
+	return nta_pid_cached;
+}
+
+RTE_INIT(nta_pid_init)
+{
+	pthread_atfork(NULL, NULL, nta_pid_forget);
+}
