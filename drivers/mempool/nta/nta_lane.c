@@ -61,16 +61,15 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 }
 
 /* Validate a free of o sent at epoch t to home `owner`; on success its
- * word is FREE and the object goes to *obj. pub, when obj is the free end
- * of a store, is the store's length, raised before the word says FREE:
- * a process killed in between leaves the object where the retirement of
- * its lcore finds it (nta_store_mark_free()), never FREE and nowhere.
- * Returns 1 if kept.
+ * word is FREE and the object is in *obj: pushed onto s when obj is the
+ * free end of store s (nta_store_place(): in its place before its word
+ * says FREE), else written to the caller's buffer (s NULL). Returns 1 if
+ * kept.
  */
 static inline unsigned int
 nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
-	      uint64_t now, uint64_t t, void *o, void **obj, uint32_t *pub,
-	      struct nta_counters *cnt)
+	      uint64_t now, uint64_t t, void *o, void **obj,
+	      struct nta_store *s, struct nta_counters *cnt)
 {
 	nta_word_t *w = nta_word_of(p, me, o, NULL);
 	nta_word_t v;
@@ -81,23 +80,18 @@ nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
 	}
-	*obj = o;
-	if (pub != NULL) {
-		/* relaxed: read by counters; the owner alone writes it */
-		__atomic_store_n(pub, *pub + 1, __ATOMIC_RELAXED);
-		/* program order is what a kill keeps: the object's place is
-		 * written before its word (both lines are this thread's)
-		 */
-		rte_compiler_barrier();
-	}
+	if (s != NULL)
+		nta_store_place(s, s->obj, s->len, o);
+	else
+		*obj = o;
 	nta_word_store(w, nta_word_freed(v));
 	return 1;
 }
 
 static unsigned int
 nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
-	       uint32_t owner, void **obj, uint32_t *pub, unsigned int max,
-	       struct nta_counters *cnt)
+	       uint32_t owner, void **obj, struct nta_store *s,
+	       unsigned int max, struct nta_counters *cnt)
 {
 	uint32_t tail = l->tail, head, taken = 0;
 	/* relaxed: only the home writes it, and the home or the lock
@@ -121,7 +115,7 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 			continue;
 		}
 		k += nta_home_take(p, me, owner, now, run, (void *)e,
-				   obj + k, pub, cnt);
+				   obj + k, s, cnt);
 		taken++;
 	}
 	l->run = run;
@@ -137,7 +131,8 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 static unsigned int
 nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     struct nta_lcore *me, uint32_t owner, void **obj,
-		     uint32_t *pub, unsigned int max, struct nta_counters *cnt)
+		     struct nta_store *s, unsigned int max,
+		     struct nta_counters *cnt)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
@@ -149,7 +144,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		while (m->n != 0 && k < max) {
 			m->n--;
 			k += nta_home_take(p, me, owner, now, m->epoch,
-					   m->obj[m->n], obj + k, pub, cnt);
+					   m->obj[m->n], obj + k, s, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -171,11 +166,11 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
  * Take back up to max objects freed to home by others, validated, into
  * obj. me is the home's own part when the home drains (its lookup cache),
  * NULL for a lock holder (locked) draining a home whose thread has left.
- * pub: see nta_home_take().
+ * s: see nta_home_take().
  */
 unsigned int
 nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
-		void **obj, uint32_t *pub, unsigned int max)
+		void **obj, struct nta_store *s, unsigned int max)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home);
@@ -186,12 +181,12 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
-		k += nta_lane_drain(p, l, me, owner, obj + k, pub, max - k,
+		k += nta_lane_drain(p, l, me, owner, obj + k, s, max - k,
 				    cnt);
 	if (k < max && __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
 		if (me != NULL)
 			nta_lock(p);
-		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, pub,
+		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, s,
 					  max - k, cnt);
 		if (me != NULL)
 			nta_unlock(p);
@@ -230,7 +225,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 			if (s->len < s->cap) {
 				/* the loaded magazine, as a refill does */
 				k = nta_lane_drain(p, l, lc, owner,
-						   s->obj + s->len, &s->len,
+						   s->obj + s->len, s,
 						   s->cap - s->len, &lc->cnt);
 			} else {
 				k = nta_lane_drain(p, l, lc, owner, obj, NULL,

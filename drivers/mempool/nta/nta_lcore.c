@@ -118,7 +118,7 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	/* straight into the loaded magazine, its length raised per object
 	 * (a process killed in the drain leaves nothing outside a place)
 	 */
-	k = nta_lanes_drain(p, id, lc, s->obj + s->len, &s->len,
+	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s,
 			    s->cap - s->len);
 	if (k != 0)
 		return 0;

@@ -538,15 +538,10 @@ nta_keep_claim(struct nta_pool *p, struct nta_store *s,
 		return 1;
 	}
 	len = s->len;
-	s->obj[len] = obj;
-	/* relaxed: a count for readers, who tolerate a stale one */
-	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
-	/* the object's place is written before the claim (program order
-	 * is what a kill keeps)
-	 */
-	rte_compiler_barrier();
+	nta_store_place(s, s->obj, len, obj);
 	if (likely(nta_word_claim(w, v)))
 		return 1;
+	/* relaxed: as in nta_store_place() */
 	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
 	return 0;
 }
@@ -688,12 +683,10 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		v = nta_word_load(w);
 		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
-		/* in the store, then FREE (see nta_store_push()); FREE
-		 * before the next object is checked, so that a second copy
-		 * of it in this call is refused
+		/* FREE before the next object is checked, so that a second
+		 * copy of it in this call is refused
 		 */
-		obj[len++] = o;
-		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
+		len = nta_store_place(&lc->s, obj, len, o);
 		nta_word_store(w, nta_word_freed(v));
 	}
 	return i;

@@ -402,8 +402,8 @@ size_t nta_lane_memsize(uint32_t size);
 struct nta_lane *nta_lane_create(struct nta_pool *p, unsigned int src,
 				 unsigned int home);
 unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
-			     struct nta_lcore *me, void **obj, uint32_t *pub,
-			     unsigned int max);
+			     struct nta_lcore *me, void **obj,
+			     struct nta_store *s, unsigned int max);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
 typedef void (*nta_sweep_fn)(struct nta_pool *p, struct nta_lcore *lc,
 			     void **obj, unsigned int n);
@@ -939,18 +939,36 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
 }
 
+/*
+ * The one push onto a store: obj at position len of its loaded magazine
+ * (objs, the caller's copy of s->obj), the length raised at once. Every
+ * free puts the object there before its word says FREE: a process killed
+ * in between leaves it in the store, where the retirement of the lcore or
+ * the take-over of the slot marks it free (nta_store_mark_free()), never
+ * free and in no place. The room is the caller's to check. Returns the
+ * new length.
+ */
+static inline unsigned int
+nta_store_place(struct nta_store *s, void **objs, unsigned int len,
+		void *obj)
+{
+	objs[len] = obj;
+	/* relaxed: a count for readers, who tolerate a stale one */
+	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
+	/* program order is what a kill keeps: the place is written before
+	 * the caller's word store
+	 */
+	rte_compiler_barrier();
+	return len + 1;
+}
+
 /* Keep a free object whose word (v) the caller checked; the store has
- * room. The object is in the store before its word says FREE: a process
- * killed in between leaves it in the store, where the lcore's retirement
- * marks it free (never free and in no place).
+ * room.
  */
 static inline void
 nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 {
-	unsigned int len = s->len;
-
-	s->obj[len] = obj;
-	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
+	nta_store_place(s, s->obj, s->len, obj);
 	nta_word_store(w, nta_word_freed(v));
 }
 
