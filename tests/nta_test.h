@@ -6,7 +6,8 @@
 #define NTA_TEST_H
 
 /* A small test harness: each case is a function returning 0 on success;
- * CHECK() prints where and why it failed and makes the case fail.
+ * CHECK() prints where and why it failed and makes the case fail, SKIP_IF()
+ * ends it as skipped (NTA_TEST_SKIP).
  */
 
 #include <stdio.h>
@@ -28,6 +29,21 @@
 #define CHECK_OK(expr) do { \
 	if ((expr) != 0) \
 		return -1; \
+} while (0)
+
+/* The exit status of a case that cannot run here (the automake and meson
+ * convention, so "meson test" reports SKIP rather than FAIL).
+ */
+#define NTA_TEST_SKIP 77
+
+/* Ends a case as skipped, saying why, when cond holds. */
+#define SKIP_IF(cond, ...) do { \
+	if (cond) { \
+		printf("SKIP: "); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		return NTA_TEST_SKIP; \
+	} \
 } while (0)
 
 struct nta_test_case {

@@ -160,6 +160,8 @@ exit_case(int kill_it)
 	pid_t pid;
 	int status;
 
+	/* without hugepages, EAL has no shared memory for a secondary to map */
+	SKIP_IF(!rte_eal_has_hugepages(), "secondary processes need hugepages");
 	CHECK(nta_test_prefix != NULL, "needs --file-prefix");
 	mp = rte_mempool_create_empty("exit_pool", EXIT_N, 64, 0,
 				      sizeof(struct exit_share), SOCKET_ID_ANY,

@@ -48,6 +48,8 @@ NTA_TEST(secondary, "primary creates, secondary uses and counts the pool", 2)
 	pid_t pid;
 	int status;
 
+	/* without hugepages, EAL has no shared memory for a secondary to map */
+	SKIP_IF(!rte_eal_has_hugepages(), "secondary processes need hugepages");
 	mp = rte_mempool_create_empty("sec_pool", 2000, 128, 0, 250 * sizeof(void *),
 				      SOCKET_ID_ANY, 0);
 	CHECK(mp != NULL, "create");
