@@ -53,6 +53,7 @@
 # (data room 9216 bytes, one sed on main.c): 8000-byte frames then arrive in
 # single 9 KiB mbufs of the chosen handler, are routed, and are counted as
 # Tx errors by net_tap and freed; frames up to 1514 bytes are forwarded.
+set -u
 
 NTA_L3FWD_SRC=${NTA_L3FWD_SRC:-/usr/share/dpdk/examples}
 NTA_L3FWD_DIR=${NTA_L3FWD_DIR:-$NTA_BUILD/l3fwd-src}
