@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-nta authors
 #
@@ -9,21 +9,18 @@
 #   app/bench.sh [nta-bench options]     e.g. app/bench.sh --quick
 #
 # Environment:
-#   BUILD_DIR   meson build directory (default: build)
+#   NTA_BUILD   meson build directory, as for every script of the project
+#               (default: build in the source tree)
 #   LCORES      EAL lcore list (default: 0-1)
 #   EAL_ARGS    extra EAL arguments
 #
 # The EAL line always carries --no-pci (the NIC stays with the kernel) and
 # a file prefix of its own, so runs never collide.
 
-set -e
+set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-build}
-case $build in
-/*) ;;
-*) build=$root/$build ;;
-esac
+build=${NTA_BUILD:-$root/build}
 
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$root" >/dev/null

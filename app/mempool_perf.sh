@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-nta authors
 #
@@ -28,11 +28,8 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-build}
-case $build in
-/*) ;;
-*) build=$root/$build ;;
-esac
+# NTA_BUILD: the build directory, as in every script of the project
+build=${NTA_BUILD:-$root/build}
 out=./mempool-perf-out
 limit=2700
 lcores=0-1

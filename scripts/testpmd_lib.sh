@@ -4,6 +4,7 @@
 #
 # Run stock dpdk-testpmd on a chosen mempool handler and read its rate.
 # Needs scripts/setup.sh sourced first (nta_plugin, nta_mem_args).
+set -u
 
 # nta_testpmd OPS MBCACHE SECONDS LOG [VDEV_KIND] [FWD_MODE] [NB_FWD] [EXTRA...]
 #   prints: "<Mpps> <rx_nombuf> <ops selected>"

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-nta authors
 #
@@ -24,6 +25,7 @@
 
 # shellcheck disable=SC2154 # pattern, cases, LOGDIR: set by tests/run.sh
 true
+set -u
 
 lts_short() { echo "$1" | cut -d. -f1-2; }
 
