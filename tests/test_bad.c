@@ -210,3 +210,54 @@ NTA_TEST(bad_frees_remote, "double frees across lcores refused, never handed out
 	rte_mempool_free(mp);
 	return 0;
 }
+
+/* A free of another lcore's objects sends a row of them home in one loop
+ * (nta_send_fast()): whatever breaks the row (an object of this lcore, a
+ * foreign or interior pointer) goes the general way, and a second copy
+ * inside the row is refused at home.
+ */
+NTA_TEST(bad_frees_remote_row, "a remote bulk free with own objects, bad pointers and a copy inside: each handled, nothing lost", 2)
+{
+	const unsigned int n = 256, nw = 40;
+	struct rte_mempool *mp = tp_create("badrow", n, 64, 0, 0, NULL);
+	void *w_objs[40], *row[48], *heap = malloc(64), *mine;
+	struct remote_arg a = { mp, w_objs, nw, 1 };
+	struct rte_mempool_nta_lcore_stats ls;
+	unsigned int w = tp_worker(), i, k = 0;
+
+	CHECK(mp != NULL && heap != NULL, "create");
+	CHECK(tp_run_on(w, remote_fn, &a) == 0, "worker get");
+	CHECK(rte_mempool_get(mp, &mine) == 0, "main get");
+	for (i = 0; i < nw; i++) {
+		if (i == 10)
+			row[k++] = mine;
+		if (i == 20)
+			row[k++] = heap;
+		if (i == 30) {
+			row[k++] = RTE_PTR_ADD(w_objs[30], 8);
+			row[k++] = w_objs[5];
+		}
+		row[k++] = w_objs[i];
+	}
+	rte_mempool_put_bulk(mp, row, k);
+	CHECK(rte_mempool_nta_lcore_stats_get(mp, rte_lcore_id(), &ls) == 0,
+	      "stats");
+	/* the copy of w_objs[5] travels too: its home refuses it */
+	CHECK(ls.remote_sent == nw + 1 && ls.local_frees == 1,
+	      "sent %lu (want %u), kept %lu (want 1)", ls.remote_sent, nw + 1,
+	      ls.local_frees);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 1, "foreign: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 1, "interior: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
+	CHECK(tp_run_on(w, home_flush_fn, mp) == 0, "home drains");
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
+	      "the copy refused at home: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u",
+	      rte_mempool_avail_count(mp));
+	CHECK_OK(pool_whole(mp, n));
+	free(heap);
+	rte_mempool_free(mp);
+	return 0;
+}

@@ -60,22 +60,19 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 	return l;
 }
 
-/* Validate a free of o sent at epoch t to home `owner`; on success its
- * word is FREE and the object is in *obj: pushed onto s when obj is the
- * free end of store s (nta_store_place(): in its place before its word
- * says FREE), else written to the caller's buffer (s NULL). Returns 1 if
- * kept.
+/* Validate a free of o (word w) sent at epoch t to home `owner`; on
+ * success its word is FREE and the object is in *obj: pushed onto s when
+ * obj is the free end of store s (nta_store_place(): in its place before
+ * its word says FREE), else written to the caller's buffer (s NULL).
+ * Returns 1 if kept.
  */
-static inline unsigned int
-nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
+static __rte_always_inline unsigned int
+nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 	      uint64_t now, uint64_t t, void *o, void **obj,
 	      struct nta_store *s, struct nta_counters *cnt)
 {
-	nta_word_t *w = nta_word_of(p, me, o, NULL);
-	nta_word_t v;
+	nta_word_t v = nta_word_load(w);
 
-	/* the sender found the object in this pool: w != NULL */
-	v = nta_word_load(w);
 	if (unlikely(!nta_free_accepts(v, owner, t, now))) {
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
@@ -88,10 +85,25 @@ nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
 	return 1;
 }
 
-static unsigned int
-nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
-	       uint32_t owner, void **obj, struct nta_store *s,
-	       unsigned int max, struct nta_counters *cnt)
+/* Word of o, an object the sender found in this pool: through the
+ * drainer's lookup cache (me NULL: a lock holder draining for a home that
+ * left), else the directory.
+ */
+static __rte_always_inline nta_word_t *
+nta_drain_word(const struct nta_pool *p, struct nta_lcore *me,
+	       const struct nta_hot_key *k, const void *o, const int paged)
+{
+	nta_word_t *w = me != NULL ? nta_hot_find(k, o, paged) : NULL;
+
+	return likely(w != NULL) ? w : nta_word_slow(p, me, o, NULL);
+}
+
+/* The loop of nta_lane_drain(), one per geometry (see nta_paged()). */
+static __rte_always_inline unsigned int
+nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
+		    struct nta_lcore *me, uint32_t owner, void **obj,
+		    struct nta_store *s, unsigned int max,
+		    struct nta_counters *cnt, const int paged)
 {
 	uint32_t tail = l->tail, head, taken = 0;
 	/* relaxed: only the home writes it, and the home or the lock
@@ -100,22 +112,26 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	uint64_t now = __atomic_load_n(&p->lc[l->home].epoch,
 				       __ATOMIC_RELAXED);
 	uint64_t run = l->run;
-	unsigned int k = 0;
+	struct nta_hot_key k = { .hot = NULL }; /* read only with me */
+	unsigned int n = 0;
 
+	if (me != NULL)
+		nta_hot_key_init(p, me, &k);
 	/* acquire: pairs with the producer's release of head; the entries
 	 * below it are written
 	 */
 	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
-	while (tail != head && k < max) {
+	while (tail != head && n < max) {
 		uintptr_t e = l->ent[tail & l->mask];
 
 		tail++;
-		if (nta_is_hdr(e)) {
+		if (unlikely(nta_is_hdr(e))) {
 			run = nta_hdr_epoch(e);
 			continue;
 		}
-		k += nta_home_take(p, me, owner, now, run, (void *)e,
-				   obj + k, s, cnt);
+		n += nta_home_take(p, nta_drain_word(p, me, &k, (void *)e,
+						     paged),
+				   owner, now, run, (void *)e, obj + n, s, cnt);
 		taken++;
 	}
 	l->run = run;
@@ -124,7 +140,17 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 			 __ATOMIC_RELAXED);
 	/* release: the entries read above may be written again */
 	__atomic_store_n(&l->tail, tail, __ATOMIC_RELEASE);
-	return k;
+	return n;
+}
+
+static unsigned int
+nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
+	       uint32_t owner, void **obj, struct nta_store *s,
+	       unsigned int max, struct nta_counters *cnt)
+{
+	return nta_paged(p) ?
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, 1) :
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, 0);
 }
 
 /* Take the overflow list of home (under the lock), validate it. */
@@ -143,8 +169,11 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 
 		while (m->n != 0 && k < max) {
 			m->n--;
-			k += nta_home_take(p, me, owner, now, m->epoch,
-					   m->obj[m->n], obj + k, s, cnt);
+			void *o = m->obj[m->n];
+
+			k += nta_home_take(p, nta_word_of(p, me, o, NULL),
+					   owner, now, m->epoch, o, obj + k,
+					   s, cnt);
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -268,8 +297,9 @@ nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 
 	for (i = 0; i < n; i++) {
 		/* sent now, within the call that frees it */
-		k += nta_home_take(p, NULL, nta_owner(home), now, now, obj[i],
-				   ok + k, NULL, &lc->cnt);
+		k += nta_home_take(p, nta_word_of(p, NULL, obj[i], NULL),
+				   nta_owner(home), now, now, obj[i], ok + k,
+				   NULL, &lc->cnt);
 		if (k == RTE_DIM(ok)) {
 			nta_depot_put_locked(p, ok, k);
 			kept += k;

@@ -440,42 +440,108 @@ nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	return 0;
 }
 
+/* Room in the open lane for a run header and one object at least:
+ * refreshes the producer's view of tail when it looks full.
+ */
+static inline int
+nta_send_has_room(struct nta_send *b)
+{
+	struct nta_lane *l = b->l;
+
+	if (likely(b->room > b->need_hdr))
+		return 1;
+	/* acquire: pairs with the home's release of tail in
+	 * nta_lane_drain(); the entries below it are read
+	 */
+	l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+	b->room = l->mask + 1 - (b->head - l->tail_seen);
+	return b->room > b->need_hdr;
+}
+
+/* Write n objects (after the run's header if it is not written yet) into
+ * the open lane, which has room for them.
+ */
+static inline void
+nta_send_put(struct nta_send *b, void * const *objs, unsigned int n)
+{
+	struct nta_lane *l = b->l;
+	uint32_t head = b->head, mask = l->mask;
+	unsigned int i;
+
+	if (unlikely(b->need_hdr)) {
+		l->ent[head++ & mask] = nta_run_hdr(b->epoch);
+		b->room--;
+		b->need_hdr = 0;
+	}
+	for (i = 0; i < n; i++)
+		l->ent[(head + i) & mask] = (uintptr_t)objs[i];
+	b->head = head + n;
+	b->room -= n;
+	b->nobj += n;
+	b->sent += n;
+}
+
 /* A free of obj, an object of lcore `home`. */
 static inline void
 nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	 struct nta_send *b, unsigned int home, void *obj)
 {
-	struct nta_lane *l = b->l;
+	if (unlikely(b->l == NULL || b->l->home != home) &&
+	    nta_send_open(p, lc, src, b, home) < 0) {
+		nta_send_ovf(p, b, home, obj);
+		return;
+	}
+	if (unlikely(!nta_send_has_room(b))) {
+		nta_send_ovf(p, b, home, obj);
+		return;
+	}
+	nta_send_put(b, &obj, 1);
+}
 
-	if (unlikely(l == NULL || l->home != home)) {
-		if (nta_send_open(p, lc, src, b, home) < 0) {
-			nta_send_ovf(p, b, home, obj);
-			return;
-		}
-		l = b->l;
+/*
+ * A row of objects of the home `own` names, into its lane: the remote
+ * twin of nta_enqueue_fast() (a pipeline's Tx side, a cache flush of what
+ * another lcore handed out). Their words are not read: the home checks
+ * them when it drains. Stops at an object of another home, one outside
+ * the lookup cache, or a full lane; returns how many were sent.
+ */
+static __rte_always_inline unsigned int
+nta_send_fast(const struct nta_pool *p, struct nta_lcore *lc,
+	      struct nta_send *b, void * const *objs, unsigned int n,
+	      uint32_t own, const int paged)
+{
+	struct nta_hot_key k;
+	unsigned int i;
+
+	if (!nta_send_has_room(b))
+		return 0;
+	n = RTE_MIN(n, b->room - b->need_hdr);
+	nta_hot_key_init(p, lc, &k);
+	for (i = 0; i < n; i++) {
+		uint64_t slot;
+		const struct nta_hot *h =
+			nta_hot_slot(&k, objs[i], paged, &slot);
+
+		/* relaxed: see nta_home_set() */
+		if (unlikely(h == NULL ||
+			     __atomic_load_n(&h->home[slot],
+					     __ATOMIC_RELAXED) != own))
+			break;
 	}
-	if (unlikely(b->room <= b->need_hdr)) {
-		/* acquire: pairs with the home's release of tail in
-		 * nta_lane_drain(); the entries below it are read
-		 */
-		l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
-		b->room = l->mask + 1 - (b->head - l->tail_seen);
-		if (b->room <= b->need_hdr) {
-			nta_send_ovf(p, b, home, obj);
-			return;
-		}
-	}
-	if (unlikely(b->need_hdr)) {
-		l->ent[b->head & l->mask] = nta_run_hdr(b->epoch);
-		b->head++;
-		b->room--;
-		b->need_hdr = 0;
-	}
-	l->ent[b->head & l->mask] = (uintptr_t)obj;
-	b->head++;
-	b->room--;
-	b->nobj++;
-	b->sent++;
+	if (i != 0)
+		nta_send_put(b, objs, i);
+	return i;
+}
+
+/* nta_send_fast() to the home of the open lane, one loop per geometry. */
+static inline unsigned int
+nta_send_row(const struct nta_pool *p, struct nta_lcore *lc,
+	     struct nta_send *b, void * const *objs, unsigned int n)
+{
+	uint32_t own = nta_owner(b->l->home);
+
+	return nta_paged(p) ? nta_send_fast(p, lc, b, objs, n, own, 1) :
+		nta_send_fast(p, lc, b, objs, n, own, 0);
 }
 
 static void
@@ -649,8 +715,16 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 	if (unlikely(lc->s.cap == 0) && nta_lcore_setup(p, id) < 0)
 		return nta_enqueue_any(p, objs, n);
 	nta_send_init(&b);
-	for (i = 0; i < n; i++)
-		kept += nta_free_one(p, &lc->s, lc, id, &lc->cnt, &b, objs[i]);
+	for (i = 0; i < n; ) {
+		unsigned int sent = b.sent;
+
+		kept += nta_free_one(p, &lc->s, lc, id, &lc->cnt, &b, objs[i++]);
+		/* sent home: the objects after it most likely go there too
+		 * (a flush of what one other lcore handed out)
+		 */
+		if (b.sent != sent && b.l != NULL && i < n)
+			i += nta_send_row(p, lc, &b, objs + i, n - i);
+	}
 	nta_send_finish(p, &lc->cnt, &b, id);
 	nta_cnt_add(&lc->cnt.local_frees, kept);
 	return 0;
