@@ -261,3 +261,33 @@ NTA_TEST(bad_frees_remote_row, "a remote bulk free with own objects, bad pointer
 	rte_mempool_free(mp);
 	return 0;
 }
+
+/* A local bulk free bigger than the store's room changes magazines and
+ * goes on in the fast loop (nta_enqueue_bulk()): a copy of an object
+ * freed before the change is still refused, nothing is lost.
+ */
+NTA_TEST(bad_free_across_magazines, "a copy in a local bulk free that fills several magazines is refused, nothing lost", 1)
+{
+	struct rte_mempool_nta_params prm = { .lifo_size = 32 };
+	const unsigned int n = 512, k = 200;
+	struct rte_mempool *mp = tp_create("badmag", n, 64, 0, 0, &prm);
+	struct rte_mempool_nta_lcore_stats ls;
+	void *objs[201];
+
+	CHECK(mp != NULL, "create");
+	CHECK(rte_mempool_get_bulk(mp, objs, k) == 0, "get %u", k);
+	objs[k] = objs[3];
+	rte_mempool_put_bulk(mp, objs, k + 1);
+	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
+	      "the copy refused: %lu",
+	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	CHECK(rte_mempool_nta_lcore_stats_get(mp, rte_lcore_id(), &ls) == 0 &&
+	      ls.local_frees == k && ls.depot_puts != 0,
+	      "kept %lu (want %u), to the depot %lu (want some)",
+	      ls.local_frees, k, ls.depot_puts);
+	CHECK(rte_mempool_avail_count(mp) == n, "count %u",
+	      rte_mempool_avail_count(mp));
+	CHECK_OK(pool_whole(mp, n));
+	rte_mempool_free(mp);
+	return 0;
+}

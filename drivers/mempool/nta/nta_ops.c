@@ -781,10 +781,19 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 	if (n != 0 && nta_word_of(p, lc, objs[0], &home) != NULL &&
 	    __atomic_load_n(home, __ATOMIC_RELAXED) != nta_owner(id))
 		return nta_enqueue_slow(p, lc, objs, n, id);
-	done = nta_paged(p) ?
-		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 1) :
-		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 0);
-
+	for (done = 0;;) {
+		done += nta_paged(p) ?
+			nta_enqueue_fast(p, lc, objs + done, n - done,
+					 nta_owner(id), 1) :
+			nta_enqueue_fast(p, lc, objs + done, n - done,
+					 nta_owner(id), 0);
+		/* a full store (a flush bigger than its room): a magazine
+		 * change, then the fast loop again
+		 */
+		if (done == n || lc->s.len != lc->s.cap || lc->s.cap == 0 ||
+		    nta_store_make_room(p, &lc->s, &lc->cnt) < 0)
+			break;
+	}
 	nta_cnt_add(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
 		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
