@@ -23,7 +23,11 @@
 
 #include "nta_private.h"
 
-/* Zeroed driver memory that lives as long as the pool (under the lock). */
+/* Zeroed driver memory that lives as long as the pool (under the lock),
+ * cache-line aligned: the chunk header takes the first line.
+ */
+static_assert(sizeof(struct nta_chunk) <= RTE_CACHE_LINE_SIZE,
+	      "a chunk header must fit the line in front of the memory");
 void *
 nta_chunk_alloc(struct nta_pool *p, size_t size)
 {

@@ -178,6 +178,10 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 
 /* ---- metadata bump allocator: arena headers of one pool ---- */
 
+/* a block's header takes its first line, the headers follow */
+static_assert(sizeof(struct nta_metablock) <= RTE_CACHE_LINE_SIZE,
+	      "a metadata block header must fit in one cache line");
+
 static void *
 nta_meta_alloc(struct nta_pool *p, size_t size)
 {

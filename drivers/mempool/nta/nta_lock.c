@@ -57,6 +57,8 @@ nta_unlock(struct nta_pool *p)
  * getpid() is a system call. A forked child forgets the parent's.
  */
 static int32_t nta_pid_cached;
+/* pids are kept in int32_t (lcore parts, slot holders) */
+static_assert(sizeof(pid_t) <= sizeof(int32_t), "a pid must fit in int32_t");
 
 static void
 nta_pid_forget(void)

@@ -17,6 +17,8 @@
 #include "nta_private.h"
 
 #define NTA_OVF_BATCH 32
+/* struct nta_send keeps the home of each overflow free in 16 bits */
+static_assert(RTE_MAX_LCORE <= UINT16_MAX + 1, "lcore ids must fit in 16 bits");
 
 /* ---------------- dequeue ---------------- */
 

@@ -73,6 +73,21 @@ rte_mempool_nta_lcore_stats_get(const struct rte_mempool *mp,
 	return 0;
 }
 
+/* Summed as an array of uint64_t: every field is one, with no padding.
+ * held, ring_pending, seven counters, then the bad frees.
+ */
+static_assert(sizeof(struct rte_mempool_nta_lcore_stats) ==
+	      (9 + RTE_MEMPOOL_NTA_BAD_MAX) * sizeof(uint64_t),
+	      "lcore stats must be uint64_t fields only");
+/* The public structs are ABI (version.map): a new field takes a reserved
+ * one, never grows them.
+ */
+static_assert(sizeof(struct rte_mempool_nta_params) == 32 &&
+	      sizeof(struct rte_mempool_nta_stats) ==
+	      8 * 8 + 4 * 4 + sizeof(struct rte_mempool_nta_lcore_stats) &&
+	      sizeof(struct rte_mempool_nta_audit_report) == 8 * 8,
+	      "public struct sizes are ABI");
+
 static void
 nta_stats_accumulate(struct rte_mempool_nta_lcore_stats *t,
 		     const struct rte_mempool_nta_lcore_stats *s)

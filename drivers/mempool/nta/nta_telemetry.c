@@ -32,6 +32,10 @@ nta_tel_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* one key per kind of bad free below */
+static_assert(RTE_MEMPOOL_NTA_BAD_MAX == 4,
+	      "a new kind of bad free needs its telemetry key");
+
 static void
 nta_tel_counters(struct rte_tel_data *d,
 		 const struct rte_mempool_nta_lcore_stats *s)
