@@ -43,6 +43,9 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 	struct nta_lcore *to = &p->lc[home];
 	struct nta_lane *l;
 
+	/* a lane joins two different lcores; the sender's table exists */
+	RTE_ASSERT(src < RTE_MAX_LCORE && home < RTE_MAX_LCORE && src != home &&
+		   p->lc[src].lane_to != NULL);
 	nta_lock(p);
 	l = nta_chunk_alloc(p, nta_lane_memsize(p->lay.ring_size));
 	if (l != NULL) {
@@ -75,6 +78,7 @@ nta_home_take(struct nta_pool *p, struct nta_lcore *me, uint32_t owner,
 	nta_word_t v;
 
 	/* the sender found the object in this pool: w != NULL */
+	RTE_ASSERT(w != NULL);
 	v = nta_word_load(w);
 	if (unlikely(!nta_free_accepts(v, owner, t, now))) {
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
@@ -138,6 +142,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
 	unsigned int k = 0;
 
+	RTE_ASSERT(nta_lock_held(p));
 	while (lc->ovf != NULL && k < max) {
 		struct nta_mag *m = lc->ovf;
 
@@ -178,6 +183,9 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	struct nta_lane *l;
 	unsigned int k = 0;
 
+	/* the home itself, or a lock holder for a home that left */
+	RTE_ASSERT(home < RTE_MAX_LCORE && (me == lc || me == NULL));
+	RTE_ASSERT(s == NULL || (s == &lc->s && max <= s->cap - s->len));
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
@@ -266,6 +274,7 @@ nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 	void *ok[NTA_SWEEP_BATCH];
 	unsigned int i, k = 0, kept = 0;
 
+	RTE_ASSERT(nta_lock_held(p) && !lc->live);
 	for (i = 0; i < n; i++) {
 		/* sent now, within the call that frees it */
 		k += nta_home_take(p, NULL, nta_owner(home), now, now, obj[i],
@@ -285,8 +294,10 @@ uint64_t
 nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 {
 	const struct nta_lane *l;
-	uint64_t n = __atomic_load_n(&p->lc[home].ovf_n, __ATOMIC_RELAXED);
+	uint64_t n;
 
+	RTE_ASSERT(home < RTE_MAX_LCORE);
+	n = __atomic_load_n(&p->lc[home].ovf_n, __ATOMIC_RELAXED);
 	for (l = __atomic_load_n(&p->lc[home].lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL; l = l->next) {
 		/* taken first: the count written after it is never behind */
@@ -307,6 +318,7 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 {
 	struct nta_lcore *lc = &p->lc[home];
 
+	RTE_ASSERT(nta_lock_held(p) && home < RTE_MAX_LCORE);
 	while (n != 0) {
 		struct nta_mag *m = lc->ovf;
 		uint32_t k;

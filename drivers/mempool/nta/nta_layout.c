@@ -483,6 +483,11 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		nta_unlock(p);
 		return -ENOMEM;
 	}
+	/* every object pointer is even: lane entries tag run headers with
+	 * bit 0 (the library aligns chunks, headers and elements to 8 bytes
+	 * at least, even with RTE_MEMPOOL_F_NO_CACHE_ALIGN)
+	 */
+	RTE_ASSERT(((a->base | p->lay.hdr_size | p->lay.elt_total) & 1) == 0);
 	for (i = 0; i < nb; i++) {
 		uintptr_t obj = (uintptr_t)nta_slot_obj(p, a, i);
 

@@ -449,6 +449,11 @@ nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 {
 	struct nta_lane *l = b->l;
 
+	/* another lcore's object, an even pointer (odd entries are run
+	 * headers, see nta_run_hdr())
+	 */
+	RTE_ASSERT(home < RTE_MAX_LCORE && home != src &&
+		   !nta_is_hdr((uintptr_t)obj));
 	if (unlikely(l == NULL || l->home != home)) {
 		if (nta_send_open(p, lc, src, b, home) < 0) {
 			nta_send_ovf(p, b, home, obj);

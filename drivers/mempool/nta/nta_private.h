@@ -401,6 +401,7 @@ enum rte_mempool_nta_bad_kind nta_classify_foreign(const struct nta_pool *p,
 /* nta_lock.c: the pool lock, process identity */
 void nta_lock(struct nta_pool *p);
 void nta_unlock(struct nta_pool *p);
+int nta_lock_held(struct nta_pool *p);
 int32_t nta_self_pid(void);
 
 /* nta_lookup.c: an object's word the long way */
@@ -826,6 +827,7 @@ nta_word_freed(nta_word_t v)
 static inline nta_word_t
 nta_word_used(uint32_t owner, uint64_t e)
 {
+	RTE_ASSERT(owner != NTA_OWN_FREE && owner <= NTA_OWN_MASK);
 	return (nta_word_t)((e & NTA_EPOCH_MASK) << NTA_EPOCH_SHIFT) | owner;
 }
 
@@ -876,6 +878,7 @@ static_assert(sizeof(uintptr_t) == sizeof(uint64_t),
 static inline uintptr_t
 nta_run_hdr(uint64_t e)
 {
+	RTE_ASSERT(e < (UINT64_C(1) << 63));
 	return (uintptr_t)(e << 1) | 1;
 }
 
@@ -960,6 +963,7 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	const unsigned int len = s->len - n;
 	unsigned int i;
 
+	RTE_ASSERT(n <= s->len && s->len <= s->cap);
 	for (i = 0; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
 	if (lc == NULL) {
@@ -991,6 +995,8 @@ static inline unsigned int
 nta_store_place(struct nta_store *s, void **objs, unsigned int len,
 		void *obj)
 {
+	/* the caller's copies are the store's own, and it checked room */
+	RTE_ASSERT(objs == s->obj && len == s->len && len < s->cap);
 	objs[len] = obj;
 	/* relaxed: a count for readers, who tolerate a stale one */
 	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
