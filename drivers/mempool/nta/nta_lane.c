@@ -199,7 +199,7 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 		if (me != NULL)
 			nta_unlock(p);
 	}
-	nta_cnt_add(&cnt->remote_drained, k);
+	nta_cnt_fast(&cnt->remote_drained, k);
 	return k;
 }
 
@@ -255,7 +255,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 		keep(p, lc, obj, k);
 		kept += k;
 	}
-	nta_cnt_add(&lc->cnt.remote_drained, kept);
+	nta_cnt_fast(&lc->cnt.remote_drained, kept);
 	return kept;
 }
 

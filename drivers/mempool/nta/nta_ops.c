@@ -134,7 +134,7 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 		free(save);
 	if (done < n)
 		return -ENOBUFS;
-	nta_cnt_add_by(p, cnt, &cnt->local_hits, n);
+	nta_cnt_fast_by(p, cnt, &cnt->local_hits, n);
 	return 0;
 }
 
@@ -216,7 +216,7 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 
 	if (likely(lc->s.len >= n && n != 0)) {
 		nta_store_pop(p, lc, &lc->s, objs, n, nta_owner(id));
-		nta_cnt_add(&lc->cnt.local_hits, n);
+		nta_cnt_fast(&lc->cnt.local_hits, n);
 	} else {
 		ret = nta_dequeue_slow(p, objs, n, id);
 	}
@@ -245,7 +245,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		nta_word_store(w, nta_word_used(nta_owner(id), e));
 		nta_epoch_publish(lc, e);
 		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
-		nta_cnt_add(&lc->cnt.local_hits, 1);
+		nta_cnt_fast(&lc->cnt.local_hits, 1);
 		nta_lcore_tick(p, lc, id);
 		return 0;
 	}
@@ -492,7 +492,7 @@ nta_send_finish(struct nta_pool *p, struct nta_counters *cnt,
 	nta_send_close(b);
 	nta_send_ovf_flush(p, b);
 	if (b->sent != 0)
-		nta_cnt_add_by(p, cnt, &cnt->remote_sent, b->sent);
+		nta_cnt_fast_by(p, cnt, &cnt->remote_sent, b->sent);
 	if (unlikely(b->nb_bad != 0))
 		nta_bad_burst_log(p, id, b->nb_bad, b->first_bad, b->first_kind);
 }
@@ -641,8 +641,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 		nta_any_unlock(slot);
 	nta_send_finish(p, &p->any_cnt, &b, LCORE_ID_ANY);
 	if (kept != 0)
-		__atomic_fetch_add(&p->any_cnt.local_frees, kept,
-				   __ATOMIC_RELAXED);
+		nta_cnt_fast_by(p, &p->any_cnt, &p->any_cnt.local_frees, kept);
 	return 0;
 }
 
@@ -659,7 +658,7 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 	for (i = 0; i < n; i++)
 		kept += nta_free_one(p, &lc->s, lc, id, &lc->cnt, &b, objs[i]);
 	nta_send_finish(p, &lc->cnt, &b, id);
-	nta_cnt_add(&lc->cnt.local_frees, kept);
+	nta_cnt_fast(&lc->cnt.local_frees, kept);
 	return 0;
 }
 
@@ -718,7 +717,7 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 1) :
 		nta_enqueue_fast(p, lc, objs, n, nta_owner(id), 0);
 
-	nta_cnt_add(&lc->cnt.local_frees, done);
+	nta_cnt_fast(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
 		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
 	return 0;
@@ -751,7 +750,7 @@ nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
 	if (unlikely((v & NTA_OWN_MASK) != mine))
 		return 0;
 	nta_store_push(&lc->s, obj, w, v);
-	nta_cnt_add(&lc->cnt.local_frees, 1);
+	nta_cnt_fast(&lc->cnt.local_frees, 1);
 	return 1;
 }
 

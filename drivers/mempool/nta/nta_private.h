@@ -75,6 +75,10 @@ extern int nta_logtype;
 #ifndef NTA_DEFAULT_CONTIG
 #define NTA_DEFAULT_CONTIG 8u
 #endif
+/* -Dcounters=false: 0, the fast-path counters compile out (nta_cnt_fast) */
+#ifndef NTA_FAST_COUNTERS
+#define NTA_FAST_COUNTERS 1
+#endif
 
 /* x is a power of two (a constant expression, for static_assert) */
 #define NTA_IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
@@ -248,6 +252,12 @@ struct nta_store {
 	struct nta_mag *spare;
 };
 
+/* The first four count events of the fast paths, once per call or per
+ * drain, and compile out with -Dcounters=false (NTA_FAST_COUNTERS 0:
+ * they read 0); the rest count slow paths (the depot's under the pool
+ * lock, failures, refused frees) and are always kept: the safety tests,
+ * telemetry and the exhaustion log rely on them.
+ */
 struct nta_counters {
 	uint64_t local_hits;
 	uint64_t local_frees;
@@ -534,6 +544,34 @@ nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
 		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 	else
 		nta_cnt_add(c, v);
+}
+
+/* A fast-path counter (local_hits, local_frees, remote_sent,
+ * remote_drained): nothing at all with -Dcounters=false.
+ */
+static inline void
+nta_cnt_fast(uint64_t *c, uint64_t v)
+{
+#if NTA_FAST_COUNTERS
+	nta_cnt_add(c, v);
+#else
+	RTE_SET_USED(c);
+	RTE_SET_USED(v);
+#endif
+}
+
+static inline void
+nta_cnt_fast_by(const struct nta_pool *p, const struct nta_counters *cnt,
+		uint64_t *c, uint64_t v)
+{
+#if NTA_FAST_COUNTERS
+	nta_cnt_add_by(p, cnt, c, v);
+#else
+	RTE_SET_USED(p);
+	RTE_SET_USED(cnt);
+	RTE_SET_USED(c);
+	RTE_SET_USED(v);
+#endif
 }
 
 static inline uint64_t

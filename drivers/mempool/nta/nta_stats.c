@@ -131,6 +131,8 @@ rte_mempool_nta_stats_get(const struct rte_mempool *mp,
 	stats->object_bytes = p->populated * p->lay.elt_total;
 	stats->lifo_size = p->lay.lifo_size;
 	stats->ring_size = p->lay.ring_size;
+	if (!NTA_FAST_COUNTERS)
+		stats->flags |= RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS;
 	return 0;
 }
 
@@ -384,6 +386,8 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 		st.metadata_bytes, st.object_bytes ?
 		100.0 * (double)st.metadata_bytes / (double)st.object_bytes : 0.0,
 		st.object_bytes);
+	if (st.flags & RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS)
+		fprintf(f, "  counters: compiled out (hits, frees, sent, drained read 0)\n");
 	for (i = 0; i <= RTE_MAX_LCORE; i++) {
 		struct rte_mempool_nta_lcore_stats s;
 		unsigned int id = i < RTE_MAX_LCORE ? i : LCORE_ID_ANY;

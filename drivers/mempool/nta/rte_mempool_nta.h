@@ -68,6 +68,13 @@ struct rte_mempool_nta_lcore_stats {
 	uint64_t bad_frees[RTE_MEMPOOL_NTA_BAD_MAX]; /**< refused frees */
 };
 
+/**
+ * Flag of rte_mempool_nta_stats.flags: the driver was built with
+ * -Dcounters=false, so local_hits, local_frees, remote_sent and
+ * remote_drained are not counted and read 0 (the other counters are).
+ */
+#define RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS (1u << 0)
+
 /** Pool-wide figures. */
 struct rte_mempool_nta_stats {
 	uint64_t size;           /**< objects populated */
@@ -81,7 +88,7 @@ struct rte_mempool_nta_stats {
 	uint32_t lifo_size;      /**< per-lcore LIFO capacity */
 	uint32_t ring_size;      /**< per-lcore remote ring capacity */
 	uint32_t active_lcores;  /**< lcores that used the pool */
-	uint32_t reserved;
+	uint32_t flags;          /**< RTE_MEMPOOL_NTA_STATS_F_* */
 	/** Sum over lcores and unregistered threads. */
 	struct rte_mempool_nta_lcore_stats total;
 };
