@@ -68,6 +68,7 @@ int tp_unique(void **objs, unsigned int n);
 int tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
 	       unsigned int bulk);
 int tp_audit_ok(struct rte_mempool *mp);
+int tp_fast_counters(const struct rte_mempool *mp);
 int tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg);
 unsigned int tp_worker(void);
 int tp_fill(struct rte_mempool *mp, void **objs, unsigned int n);

@@ -75,6 +75,18 @@ tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
 	return (int)k;
 }
 
+/* 1 when the driver counts fast-path events (local_hits, local_frees,
+ * remote_sent, remote_drained), 0 when -Dcounters=false compiled them out
+ */
+int
+tp_fast_counters(const struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_stats st;
+
+	return rte_mempool_nta_stats_get(mp, &st) == 0 &&
+		!(st.flags & RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS);
+}
+
 int
 tp_audit_ok(struct rte_mempool *mp)
 {

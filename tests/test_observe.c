@@ -123,6 +123,13 @@ NTA_TEST(dumps, "rte_mempool_dump and rte_mempool_nta_dump show the pool's state
 	CHECK(strstr(d, "size=1000 avail=800 in_use=200") != NULL, "figures");
 	CHECK(strstr(d, "lcore 0  ") != NULL || strstr(d, "lcore 0 ") != NULL, "per lcore line");
 	CHECK(strstr(d, "bad=1") != NULL, "refused free counted");
+	/* fast-path counters, or the line that says they are compiled out */
+	if (tp_fast_counters(mp))
+		CHECK(strstr(d, "hits=300 ") != NULL &&
+		      strstr(d, "compiled out") == NULL, "hits counted");
+	else
+		CHECK(strstr(d, "counters: compiled out") != NULL &&
+		      strstr(d, "hits=300 ") == NULL, "counters off said");
 	free(d);
 	rte_mempool_put_bulk(mp, objs + 100, 200);
 	rte_mempool_free(mp);

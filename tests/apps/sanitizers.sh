@@ -3,7 +3,8 @@
 # Copyright(c) 2026 The dpdk-nta authors
 #
 # Every nta-tests case under AddressSanitizer + UndefinedBehaviorSanitizer,
-# in --no-huge mode, twice:
+# with the driver's RTE_ASSERT checks on (-Ddebug=true), in --no-huge mode,
+# twice:
 #   nta-tests            the driver as shipped (a shared library), built with
 #                        -Db_sanitize=address,undefined -Db_lundef=false;
 #   nta-tests-asan-heap  the driver compiled in, its metadata on the ASan
@@ -23,11 +24,19 @@ abuild=${NTA_ASAN_BUILD:-$NTA_BUILD-asan}
 logs=${NTA_TEST_LOGS:-$abuild/test-logs}/sanitizers
 mkdir -p "$logs"
 
+# -Ddebug=true: the driver's RTE_ASSERT checks run under the sanitizers
+# too; a build folder made before (or by hand) without it is reconfigured
 if [ ! -f "$abuild/build.ninja" ]; then
 	meson setup "$abuild" "$NTA_ROOT" -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dapps=false -Dwerror=false \
+		-Db_lundef=false -Dapps=false -Dwerror=false -Ddebug=true \
 		>"$logs/setup.log" 2>&1 ||
 		{ echo "FAIL: meson setup of $abuild"; tail -n 20 "$logs/setup.log"; exit 1; }
+elif ! meson introspect --buildoptions "$abuild" 2>/dev/null |
+	python3 -c 'import json, sys
+sys.exit(not any(o["name"] == "debug" and o["value"] is True
+		 for o in json.load(sys.stdin)))'; then
+	meson configure "$abuild" -Ddebug=true >"$logs/setup.log" 2>&1 ||
+		{ echo "FAIL: meson configure of $abuild"; tail -n 20 "$logs/setup.log"; exit 1; }
 fi
 ninja -C "$abuild" >"$logs/build.log" 2>&1 ||
 	{ echo "FAIL: sanitizer build"; grep -E "error|FAILED" "$logs/build.log" | head -n 20; exit 1; }

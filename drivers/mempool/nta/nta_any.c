@@ -23,6 +23,12 @@
 
 #include "nta_private.h"
 
+/* nta_any_start() draws the start from the hash's top three bits: more
+ * slots would never be a start, a count not a power of two favours some
+ */
+static_assert(NTA_IS_POW2(NTA_ANY_SLOTS) && NTA_ANY_SLOTS <= 8,
+	      "NTA_ANY_SLOTS must be a power of two, at most 8");
+
 static unsigned int
 nta_any_start(void)
 {

@@ -23,7 +23,11 @@
 
 #include "nta_private.h"
 
-/* Zeroed driver memory that lives as long as the pool (under the lock). */
+/* Zeroed driver memory that lives as long as the pool (under the lock),
+ * cache-line aligned: the chunk header takes the first line.
+ */
+static_assert(sizeof(struct nta_chunk) <= RTE_CACHE_LINE_SIZE,
+	      "a chunk header must fit the line in front of the memory");
 void *
 nta_chunk_alloc(struct nta_pool *p, size_t size)
 {
@@ -103,6 +107,7 @@ nta_depot_count_add(struct nta_pool *p, int64_t v)
 static void
 nta_mag_move(struct nta_mag *dst, struct nta_mag *src, uint32_t k)
 {
+	RTE_ASSERT(k <= src->n);
 	src->n -= k;
 	memcpy(dst->obj + dst->n, src->obj + src->n, k * sizeof(void *));
 	dst->n += k;
@@ -114,6 +119,7 @@ nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m)
 {
 	struct nta_depot *d = &p->depot;
 
+	RTE_ASSERT(nta_lock_held(p) && m->n <= p->mag_size);
 	d->nb_mags++;
 	nta_depot_count_add(p, m->n);
 	if (m->n != 0 && m->n != p->mag_size && d->part != NULL) {
@@ -138,6 +144,7 @@ nta_depot_get_locked(struct nta_pool *p, int full)
 	struct nta_depot *d = &p->depot;
 	struct nta_mag *m;
 
+	RTE_ASSERT(nta_lock_held(p));
 	if (full) {
 		m = nta_mag_list_pop(&d->full);
 		if (m == NULL)
@@ -158,6 +165,7 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n)
 {
 	struct nta_depot *d = &p->depot;
 
+	RTE_ASSERT(nta_lock_held(p));
 	while (n != 0) {
 		struct nta_mag *m = d->part;
 		uint32_t k;
@@ -196,6 +204,7 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, unsigned int n)
 	struct nta_depot *d = &p->depot;
 	unsigned int got = 0;
 
+	RTE_ASSERT(nta_lock_held(p));
 	while (got < n) {
 		struct nta_mag *m = d->part != NULL ? d->part : d->full;
 		uint32_t k;
@@ -238,6 +247,7 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	uint8_t *c;
 	uint32_t i;
 
+	RTE_ASSERT(nta_lock_held(p));
 	if (d->nb_mags < want) {
 		/* in one allocation: a chunk header per magazine would add
 		 * a few percent to the 8 bytes per object they cost

@@ -43,6 +43,9 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 	struct nta_lcore *to = &p->lc[home];
 	struct nta_lane *l;
 
+	/* a lane joins two different lcores; the sender's table exists */
+	RTE_ASSERT(src < RTE_MAX_LCORE && home < RTE_MAX_LCORE && src != home &&
+		   p->lc[src].lane_to != NULL);
 	nta_lock(p);
 	l = nta_chunk_alloc(p, nta_lane_memsize(p->lay.ring_size));
 	if (l != NULL) {
@@ -71,8 +74,11 @@ nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 	      uint64_t now, uint64_t t, void *o, void **obj,
 	      struct nta_store *s, struct nta_counters *cnt)
 {
-	nta_word_t v = nta_word_load(w);
+	nta_word_t v;
 
+	/* the sender found the object in this pool: w != NULL */
+	RTE_ASSERT(w != NULL);
+	v = nta_word_load(w);
 	if (unlikely(!nta_free_accepts(v, owner, t, now))) {
 		nta_bad_free(p, cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 		return 0;
@@ -164,6 +170,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
 	unsigned int k = 0;
 
+	RTE_ASSERT(nta_lock_held(p));
 	while (lc->ovf != NULL && k < max) {
 		struct nta_mag *m = lc->ovf;
 
@@ -207,6 +214,9 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	struct nta_lane *l;
 	unsigned int k = 0;
 
+	/* the home itself, or a lock holder for a home that left */
+	RTE_ASSERT(home < RTE_MAX_LCORE && (me == lc || me == NULL));
+	RTE_ASSERT(s == NULL || (s == &lc->s && max <= s->cap - s->len));
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
@@ -220,7 +230,7 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 		if (me != NULL)
 			nta_unlock(p);
 	}
-	nta_cnt_add(&cnt->remote_drained, k);
+	nta_cnt_fast(&cnt->remote_drained, k);
 	return k;
 }
 
@@ -276,7 +286,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 		keep(p, lc, obj, k);
 		kept += k;
 	}
-	nta_cnt_add(&lc->cnt.remote_drained, kept);
+	nta_cnt_fast(&lc->cnt.remote_drained, kept);
 	return kept;
 }
 
@@ -295,6 +305,7 @@ nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 	void *ok[NTA_SWEEP_BATCH];
 	unsigned int i, k = 0, kept = 0;
 
+	RTE_ASSERT(nta_lock_held(p) && !lc->live);
 	for (i = 0; i < n; i++) {
 		/* sent now, within the call that frees it */
 		k += nta_home_take(p, nta_word_of(p, NULL, obj[i], NULL),
@@ -315,8 +326,10 @@ uint64_t
 nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 {
 	const struct nta_lane *l;
-	uint64_t n = __atomic_load_n(&p->lc[home].ovf_n, __ATOMIC_RELAXED);
+	uint64_t n;
 
+	RTE_ASSERT(home < RTE_MAX_LCORE);
+	n = __atomic_load_n(&p->lc[home].ovf_n, __ATOMIC_RELAXED);
 	for (l = __atomic_load_n(&p->lc[home].lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL; l = l->next) {
 		/* taken first: the count written after it is never behind */
@@ -337,6 +350,7 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 {
 	struct nta_lcore *lc = &p->lc[home];
 
+	RTE_ASSERT(nta_lock_held(p) && home < RTE_MAX_LCORE);
 	while (n != 0) {
 		struct nta_mag *m = lc->ovf;
 		uint32_t k;

@@ -178,6 +178,10 @@ nta_calc_mem_size(const struct rte_mempool *mp, uint32_t obj_num,
 
 /* ---- metadata bump allocator: arena headers of one pool ---- */
 
+/* a block's header takes its first line, the headers follow */
+static_assert(sizeof(struct nta_metablock) <= RTE_CACHE_LINE_SIZE,
+	      "a metadata block header must fit in one cache line");
+
 static void *
 nta_meta_alloc(struct nta_pool *p, size_t size)
 {
@@ -479,6 +483,11 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 		nta_unlock(p);
 		return -ENOMEM;
 	}
+	/* every object pointer is even: lane entries tag run headers with
+	 * bit 0 (the library aligns chunks, headers and elements to 8 bytes
+	 * at least, even with RTE_MEMPOOL_F_NO_CACHE_ALIGN)
+	 */
+	RTE_ASSERT(((a->base | p->lay.hdr_size | p->lay.elt_total) & 1) == 0);
 	for (i = 0; i < nb; i++) {
 		uintptr_t obj = (uintptr_t)nta_slot_obj(p, a, i);
 

@@ -23,9 +23,12 @@
 int
 nta_lcore_setup(struct nta_pool *p, unsigned int id)
 {
-	struct nta_lcore *lc = &p->lc[id];
-	int fresh = lc->lane_to == NULL, ret = 0;
+	struct nta_lcore *lc;
+	int fresh, ret = 0;
 
+	RTE_ASSERT(id < RTE_MAX_LCORE);
+	lc = &p->lc[id];
+	fresh = lc->lane_to == NULL;
 	nta_lock(p);
 	if (fresh) {
 		struct nta_lane **t = nta_chunk_alloc(p, RTE_MAX_LCORE *
@@ -65,6 +68,7 @@ nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 	void *obj[NTA_BATCH];
 	unsigned int got, k = 0;
 
+	RTE_ASSERT(nta_lock_held(p) && id < RTE_MAX_LCORE);
 	while ((got = nta_lanes_drain(p, id, NULL, obj, NULL, NTA_BATCH)) != 0) {
 		nta_depot_put_locked(p, obj, got);
 		k += got;
@@ -78,6 +82,7 @@ nta_lcore_retire_locked(struct nta_pool *p, unsigned int id, int dead)
 	struct nta_lcore *lc = &p->lc[id];
 	unsigned int k = nta_store_count(&lc->s);
 
+	RTE_ASSERT(nta_lock_held(p));
 	if (dead && lc->s.cap != 0)
 		nta_store_mark_free(p, &lc->s);
 	nta_store_detach_locked(p, &lc->s);
@@ -96,6 +101,7 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 {
 	unsigned int k;
 
+	RTE_ASSERT(id < RTE_MAX_LCORE);
 	if (p->lc[id].lane_to == NULL)
 		return 0;
 	nta_lock(p);
@@ -113,6 +119,9 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	struct nta_store *s = &lc->s;
 	unsigned int k;
 
+	/* the caller's own part, its loaded magazine empty */
+	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id] && s->cap != 0 &&
+		   s->len == 0);
 	if (s->spare->n != 0)
 		return nta_store_swap_or_depot(p, s, &lc->cnt);
 	/* straight into the loaded magazine, its length raised per object
@@ -135,6 +144,7 @@ nta_sweep_keep(struct nta_pool *p, struct nta_lcore *lc, void **obj,
 	struct nta_store *s = &lc->s;
 	unsigned int k = RTE_MIN(n, s->cap - s->len);
 
+	RTE_ASSERT(s->cap != 0 && s->len <= s->cap);
 	memcpy(s->obj + s->len, obj, k * sizeof(*obj));
 	__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
 	if (k == n)
@@ -198,6 +208,7 @@ nta_lcore_restamp(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 void
 nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 {
+	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id]);
 	if (unlikely(lc->s.cap == 0))
 		return; /* not set up, or failed to: the next call sweeps */
 	nta_lanes_sweep(p, id, nta_sweep_keep);
@@ -222,6 +233,7 @@ nta_reap_locked(struct nta_pool *p)
 {
 	unsigned int i;
 
+	RTE_ASSERT(nta_lock_held(p));
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		struct nta_lcore *lc = &p->lc[i];
 

@@ -51,12 +51,32 @@ nta_unlock(struct nta_pool *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Is the pool lock held (by anyone: a robust mutex does not tell who
+ * without glibc internals)? For RTE_ASSERT in the _locked functions only:
+ * it takes the lock when it is free, and gives it back at once.
+ */
+int
+nta_lock_held(struct nta_pool *p)
+{
+	int ret = pthread_mutex_trylock(&p->lock);
+
+	if (ret == EBUSY)
+		return 1;
+	if (ret == EOWNERDEAD)
+		pthread_mutex_consistent(&p->lock);
+	if (ret == 0 || ret == EOWNERDEAD)
+		pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
 /* This process's id, recorded with each lcore part and locked slot so
  * that what a process that is gone held can be taken back. Cached: the
  * slot lock of unregistered threads needs it on every call, and glibc's
  * getpid() is a system call. A forked child forgets the parent's.
  */
 static int32_t nta_pid_cached;
+/* pids are kept in int32_t (lcore parts, slot holders) */
+static_assert(sizeof(pid_t) <= sizeof(int32_t), "a pid must fit in int32_t");
 
 static void
 nta_pid_forget(void)

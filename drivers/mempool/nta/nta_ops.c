@@ -17,6 +17,8 @@
 #include "nta_private.h"
 
 #define NTA_OVF_BATCH 32
+/* struct nta_send keeps the home of each overflow free in 16 bits */
+static_assert(RTE_MAX_LCORE <= UINT16_MAX + 1, "lcore ids must fit in 16 bits");
 
 /* ---------------- dequeue ---------------- */
 
@@ -132,7 +134,7 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 		free(save);
 	if (done < n)
 		return -ENOBUFS;
-	nta_cnt_add_by(p, cnt, &cnt->local_hits, n);
+	nta_cnt_fast_by(p, cnt, &cnt->local_hits, n);
 	return 0;
 }
 
@@ -214,7 +216,7 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 
 	if (likely(lc->s.len >= n && n != 0)) {
 		nta_store_pop(p, lc, &lc->s, objs, n, nta_owner(id));
-		nta_cnt_add(&lc->cnt.local_hits, n);
+		nta_cnt_fast(&lc->cnt.local_hits, n);
 	} else {
 		ret = nta_dequeue_slow(p, objs, n, id);
 	}
@@ -243,7 +245,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 		nta_word_store(w, nta_word_used(nta_owner(id), e));
 		nta_epoch_publish(lc, e);
 		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
-		nta_cnt_add(&lc->cnt.local_hits, 1);
+		nta_cnt_fast(&lc->cnt.local_hits, 1);
 		nta_lcore_tick(p, lc, id);
 		return 0;
 	}
@@ -486,6 +488,11 @@ static inline void
 nta_send(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	 struct nta_send *b, unsigned int home, void *obj)
 {
+	/* another lcore's object, an even pointer (odd entries are run
+	 * headers, see nta_run_hdr())
+	 */
+	RTE_ASSERT(home < RTE_MAX_LCORE && home != src &&
+		   !nta_is_hdr((uintptr_t)obj));
 	if (unlikely(b->l == NULL || b->l->home != home) &&
 	    nta_send_open(p, lc, src, b, home) < 0) {
 		nta_send_ovf(p, b, home, obj);
@@ -551,7 +558,7 @@ nta_send_finish(struct nta_pool *p, struct nta_counters *cnt,
 	nta_send_close(b);
 	nta_send_ovf_flush(p, b);
 	if (b->sent != 0)
-		nta_cnt_add_by(p, cnt, &cnt->remote_sent, b->sent);
+		nta_cnt_fast_by(p, cnt, &cnt->remote_sent, b->sent);
 	if (unlikely(b->nb_bad != 0))
 		nta_bad_burst_log(p, id, b->nb_bad, b->first_bad, b->first_kind);
 }
@@ -700,8 +707,7 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 		nta_any_unlock(slot);
 	nta_send_finish(p, &p->any_cnt, &b, LCORE_ID_ANY);
 	if (kept != 0)
-		__atomic_fetch_add(&p->any_cnt.local_frees, kept,
-				   __ATOMIC_RELAXED);
+		nta_cnt_fast_by(p, &p->any_cnt, &p->any_cnt.local_frees, kept);
 	return 0;
 }
 
@@ -726,7 +732,7 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 			i += nta_send_row(p, lc, &b, objs + i, n - i);
 	}
 	nta_send_finish(p, &lc->cnt, &b, id);
-	nta_cnt_add(&lc->cnt.local_frees, kept);
+	nta_cnt_fast(&lc->cnt.local_frees, kept);
 	return 0;
 }
 
@@ -794,7 +800,7 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		    nta_store_make_room(p, &lc->s, &lc->cnt) < 0)
 			break;
 	}
-	nta_cnt_add(&lc->cnt.local_frees, done);
+	nta_cnt_fast(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))
 		return nta_enqueue_slow(p, lc, objs + done, n - done, id);
 	return 0;
@@ -827,7 +833,7 @@ nta_enqueue_one(const struct nta_pool *p, struct nta_lcore *lc, void *obj,
 	if (unlikely((v & NTA_OWN_MASK) != mine))
 		return 0;
 	nta_store_push(&lc->s, obj, w, v);
-	nta_cnt_add(&lc->cnt.local_frees, 1);
+	nta_cnt_fast(&lc->cnt.local_frees, 1);
 	return 1;
 }
 

@@ -36,6 +36,7 @@
  * home's cache, and the home bytes are read-mostly.
  */
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 #include <pthread.h>
@@ -74,6 +75,24 @@ extern int nta_logtype;
 #ifndef NTA_DEFAULT_CONTIG
 #define NTA_DEFAULT_CONTIG 8u
 #endif
+/* -Dcounters=false: 0, the fast-path counters compile out (nta_cnt_fast) */
+#ifndef NTA_FAST_COUNTERS
+#define NTA_FAST_COUNTERS 1
+#endif
+
+/* x is a power of two (a constant expression, for static_assert) */
+#define NTA_IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
+
+/* meson checks only the range of these options: the layout masks with
+ * the arena size, and nta_auto_ring() rounds up to a power of two, which
+ * would go past a ring_max that is not one
+ */
+static_assert(NTA_IS_POW2(NTA_DEFAULT_ARENA_SIZE) &&
+	      NTA_DEFAULT_ARENA_SIZE >= 4096 &&
+	      NTA_DEFAULT_ARENA_SIZE <= (1u << 30),
+	      "arena_size must be a power of two in [4 KiB, 1 GiB]");
+static_assert(NTA_IS_POW2(NTA_MAX_RING) && NTA_MAX_RING <= (1u << 20),
+	      "ring_max must be a power of two, at most 2^20");
 
 /* The object word: owner byte, the low 24 bits of the hand-out epoch
  * above it (see nta_word_epoch()).
@@ -87,6 +106,14 @@ typedef uint32_t nta_word_t;
 #define NTA_EPOCH_SHIFT 8
 static_assert(RTE_MAX_LCORE + 1 < NTA_OWN_ANY,
 	      "lcore ids must fit in the owner byte");
+/* the owner byte sits right below the epoch, and the two fill the word
+ * (nta_word_used(), nta_word_epoch() shift without masking the top)
+ */
+static_assert(NTA_OWN_MASK + 1 == 1u << NTA_EPOCH_SHIFT &&
+	      NTA_EPOCH_SHIFT + NTA_EPOCH_BITS == sizeof(nta_word_t) * 8,
+	      "owner byte and epoch must fill the object word");
+/* the home bytes (uint8_t) hold owner codes, NTA_OWN_ANY included */
+static_assert(NTA_OWN_ANY <= UINT8_MAX, "owner codes must fit a home byte");
 
 /* Owner byte of an object handed out by lcore id (ANY: unregistered). */
 static inline uint32_t
@@ -169,6 +196,9 @@ struct nta_flat {
  * Entries are object pointers and run headers (nta_run_hdr()). See
  * nta_lane.c.
  */
+/* lanes name their ends in 16 bits */
+static_assert(RTE_MAX_LCORE <= UINT16_MAX + 1, "lcore ids must fit in 16 bits");
+
 struct nta_lane {
 	uint32_t head;         /* producer: entries written; release */
 	uint32_t tail_seen;    /* producer's last view of tail */
@@ -195,6 +225,11 @@ struct nta_mag {
 				* its frees were sent (one per magazine, so
 				* that a free never needs a second slot) */
 };
+/* a magazine's object array follows its header in the same allocation
+ * (nta_mag_new(), nta_depot_reserve_locked())
+ */
+static_assert(sizeof(struct nta_mag) % sizeof(void *) == 0,
+	      "the object array after a magazine must be pointer-aligned");
 
 /* A chunk of magazines or overflow lists, freed with the pool. */
 struct nta_chunk {
@@ -217,6 +252,12 @@ struct nta_store {
 	struct nta_mag *spare;
 };
 
+/* The first four count events of the fast paths, once per call or per
+ * drain, and compile out with -Dcounters=false (NTA_FAST_COUNTERS 0:
+ * they read 0); the rest count slow paths (the depot's under the pool
+ * lock, failures, refused frees) and are always kept: the safety tests,
+ * telemetry and the exhaustion log rely on them.
+ */
 struct nta_counters {
 	uint64_t local_hits;
 	uint64_t local_frees;
@@ -232,6 +273,8 @@ struct nta_counters {
  * object count (0: empty way) and first grid slot (see nta_arena).
  */
 #define NTA_HOT_WAYS 16u
+/* the way is the arena number masked with NTA_HOT_WAYS - 1 */
+static_assert(NTA_IS_POW2(NTA_HOT_WAYS), "NTA_HOT_WAYS must be a power of two");
 struct nta_hot {
 	uintptr_t first;
 	nta_word_t *state;
@@ -272,7 +315,8 @@ struct nta_lcore {
 	uint32_t scan_arena;         /* owner only: where the re-stamping */
 	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
 } __rte_cache_aligned;
-static_assert(offsetof(struct nta_lcore, hot) <= 64,
+static_assert(offsetof(struct nta_lcore, s) == 0 &&
+	      offsetof(struct nta_lcore, hot) < RTE_CACHE_LINE_SIZE,
 	      "the store and the lookup cache start in the first cache line");
 
 /* Free objects shared by unregistered threads (see nta_any.c): a store
@@ -367,6 +411,7 @@ enum rte_mempool_nta_bad_kind nta_classify_foreign(const struct nta_pool *p,
 /* nta_lock.c: the pool lock, process identity */
 void nta_lock(struct nta_pool *p);
 void nta_unlock(struct nta_pool *p);
+int nta_lock_held(struct nta_pool *p);
 int32_t nta_self_pid(void);
 
 /* nta_lookup.c: an object's word the long way */
@@ -499,6 +544,34 @@ nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
 		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 	else
 		nta_cnt_add(c, v);
+}
+
+/* A fast-path counter (local_hits, local_frees, remote_sent,
+ * remote_drained): nothing at all with -Dcounters=false.
+ */
+static inline void
+nta_cnt_fast(uint64_t *c, uint64_t v)
+{
+#if NTA_FAST_COUNTERS
+	nta_cnt_add(c, v);
+#else
+	RTE_SET_USED(c);
+	RTE_SET_USED(v);
+#endif
+}
+
+static inline void
+nta_cnt_fast_by(const struct nta_pool *p, const struct nta_counters *cnt,
+		uint64_t *c, uint64_t v)
+{
+#if NTA_FAST_COUNTERS
+	nta_cnt_add_by(p, cnt, c, v);
+#else
+	RTE_SET_USED(p);
+	RTE_SET_USED(cnt);
+	RTE_SET_USED(c);
+	RTE_SET_USED(v);
+#endif
 }
 
 static inline uint64_t
@@ -781,6 +854,7 @@ nta_word_store(nta_word_t *w, nta_word_t v)
 }
 
 /* The word of v once freed: owner FREE (the epoch is kept, unused). */
+static_assert(NTA_OWN_FREE == 0, "clearing the owner byte must make it FREE");
 static inline nta_word_t
 nta_word_freed(nta_word_t v)
 {
@@ -791,6 +865,7 @@ nta_word_freed(nta_word_t v)
 static inline nta_word_t
 nta_word_used(uint32_t owner, uint64_t e)
 {
+	RTE_ASSERT(owner != NTA_OWN_FREE && owner <= NTA_OWN_MASK);
 	return (nta_word_t)((e & NTA_EPOCH_MASK) << NTA_EPOCH_SHIFT) | owner;
 }
 
@@ -834,9 +909,14 @@ nta_home_set(uint8_t *home, uint32_t owner)
  * while it held the objects, as (e << 1) | 1, before the objects of the
  * run. (Overflow magazines carry their epoch in the magazine.)
  */
+/* the header keeps e's low 63 bits: a lane entry must hold 64 */
+static_assert(sizeof(uintptr_t) == sizeof(uint64_t),
+	      "lane entries must be 64 bits wide");
+
 static inline uintptr_t
 nta_run_hdr(uint64_t e)
 {
+	RTE_ASSERT(e < (UINT64_C(1) << 63));
 	return (uintptr_t)(e << 1) | 1;
 }
 
@@ -921,6 +1001,7 @@ nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	const unsigned int len = s->len - n;
 	unsigned int i;
 
+	RTE_ASSERT(n <= s->len && s->len <= s->cap);
 	for (i = 0; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
 	if (lc == NULL) {
@@ -952,6 +1033,8 @@ static inline unsigned int
 nta_store_place(struct nta_store *s, void **objs, unsigned int len,
 		void *obj)
 {
+	/* the caller's copies are the store's own, and it checked room */
+	RTE_ASSERT(objs == s->obj && len == s->len && len < s->cap);
 	objs[len] = obj;
 	/* relaxed: a count for readers, who tolerate a stale one */
 	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);

@@ -73,6 +73,21 @@ rte_mempool_nta_lcore_stats_get(const struct rte_mempool *mp,
 	return 0;
 }
 
+/* Summed as an array of uint64_t: every field is one, with no padding.
+ * held, ring_pending, seven counters, then the bad frees.
+ */
+static_assert(sizeof(struct rte_mempool_nta_lcore_stats) ==
+	      (9 + RTE_MEMPOOL_NTA_BAD_MAX) * sizeof(uint64_t),
+	      "lcore stats must be uint64_t fields only");
+/* The public structs are ABI (version.map): a new field takes a reserved
+ * one, never grows them.
+ */
+static_assert(sizeof(struct rte_mempool_nta_params) == 32 &&
+	      sizeof(struct rte_mempool_nta_stats) ==
+	      8 * 8 + 4 * 4 + sizeof(struct rte_mempool_nta_lcore_stats) &&
+	      sizeof(struct rte_mempool_nta_audit_report) == 8 * 8,
+	      "public struct sizes are ABI");
+
 static void
 nta_stats_accumulate(struct rte_mempool_nta_lcore_stats *t,
 		     const struct rte_mempool_nta_lcore_stats *s)
@@ -116,6 +131,8 @@ rte_mempool_nta_stats_get(const struct rte_mempool *mp,
 	stats->object_bytes = p->populated * p->lay.elt_total;
 	stats->lifo_size = p->lay.lifo_size;
 	stats->ring_size = p->lay.ring_size;
+	if (!NTA_FAST_COUNTERS)
+		stats->flags |= RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS;
 	return 0;
 }
 
@@ -369,6 +386,8 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 		st.metadata_bytes, st.object_bytes ?
 		100.0 * (double)st.metadata_bytes / (double)st.object_bytes : 0.0,
 		st.object_bytes);
+	if (st.flags & RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS)
+		fprintf(f, "  counters: compiled out (hits, frees, sent, drained read 0)\n");
 	for (i = 0; i <= RTE_MAX_LCORE; i++) {
 		struct rte_mempool_nta_lcore_stats s;
 		unsigned int id = i < RTE_MAX_LCORE ? i : LCORE_ID_ANY;

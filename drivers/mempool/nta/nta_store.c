@@ -26,6 +26,9 @@ nta_store_swap(struct nta_store *s)
 {
 	struct nta_mag *m = s->spare;
 
+	/* the spare is always full or empty, and so is what replaces it */
+	RTE_ASSERT(m->n == 0 || m->n == s->cap);
+	RTE_ASSERT(s->len == 0 || s->len == s->cap);
 	s->cur->n = s->len;
 	s->spare = s->cur;
 	nta_store_load(s, m);
@@ -40,6 +43,7 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 	struct nta_mag *m[2];
 	unsigned int i;
 
+	RTE_ASSERT(nta_lock_held(p));
 	if (s->cap != 0)
 		return 0;
 	for (i = 0; i < 2; i++) {
@@ -64,6 +68,7 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 void
 nta_store_detach_locked(struct nta_pool *p, struct nta_store *s)
 {
+	RTE_ASSERT(nta_lock_held(p));
 	if (s->cap == 0)
 		return;
 	s->cur->n = s->len;
@@ -85,6 +90,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 {
 	struct nta_mag *m;
 
+	RTE_ASSERT(s->cap != 0 && s->len == s->cap);
 	if (s->spare->n == 0) {
 		nta_store_swap(s);
 		return 0;
@@ -114,6 +120,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 {
 	struct nta_mag *m;
 
+	RTE_ASSERT(s->cap != 0 && s->len == 0);
 	if (s->spare->n != 0) {
 		nta_store_swap(s);
 		return 0;

@@ -32,6 +32,10 @@ nta_tel_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* one key per kind of bad free below */
+static_assert(RTE_MEMPOOL_NTA_BAD_MAX == 4,
+	      "a new kind of bad free needs its telemetry key");
+
 static void
 nta_tel_counters(struct rte_tel_data *d,
 		 const struct rte_mempool_nta_lcore_stats *s)
@@ -103,6 +107,11 @@ nta_tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	nta_compat_tel_add_dict_uint(d, "lifo_size", st.lifo_size);
 	nta_compat_tel_add_dict_uint(d, "ring_size", st.ring_size);
 	nta_compat_tel_add_dict_uint(d, "active_lcores", st.active_lcores);
+	/* 0: local_hits, local_frees, remote_sent, remote_drained compiled
+	 * out (-Dcounters=false), read 0
+	 */
+	nta_compat_tel_add_dict_uint(d, "fast_counters",
+		!(st.flags & RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS));
 	nta_tel_lcore(d, mp, LCORE_ID_ANY, "unregistered");
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		if (__atomic_load_n(&p->lc[i].lane_to, __ATOMIC_ACQUIRE) == NULL)

@@ -52,7 +52,12 @@ enum rte_mempool_nta_bad_kind {
 	RTE_MEMPOOL_NTA_BAD_MAX
 };
 
-/** Counters of one lcore (or of unregistered threads). */
+/**
+ * Counters of one lcore (or of unregistered threads). local_hits,
+ * local_frees, remote_sent and remote_drained are fast-path counters, which
+ * a build with -Dcounters=false leaves at 0
+ * (RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS).
+ */
 struct rte_mempool_nta_lcore_stats {
 	uint64_t held;           /**< free objects in its LIFO now (for
 				  *   unregistered threads: in their shared
@@ -68,6 +73,13 @@ struct rte_mempool_nta_lcore_stats {
 	uint64_t bad_frees[RTE_MEMPOOL_NTA_BAD_MAX]; /**< refused frees */
 };
 
+/**
+ * Flag of rte_mempool_nta_stats.flags: the driver was built with
+ * -Dcounters=false, so local_hits, local_frees, remote_sent and
+ * remote_drained are not counted and read 0 (the other counters are).
+ */
+#define RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS (1u << 0)
+
 /** Pool-wide figures. */
 struct rte_mempool_nta_stats {
 	uint64_t size;           /**< objects populated */
@@ -81,7 +93,7 @@ struct rte_mempool_nta_stats {
 	uint32_t lifo_size;      /**< per-lcore LIFO capacity */
 	uint32_t ring_size;      /**< per-lcore remote ring capacity */
 	uint32_t active_lcores;  /**< lcores that used the pool */
-	uint32_t reserved;
+	uint32_t flags;          /**< RTE_MEMPOOL_NTA_STATS_F_* */
 	/** Sum over lcores and unregistered threads. */
 	struct rte_mempool_nta_lcore_stats total;
 };
@@ -98,34 +110,90 @@ struct rte_mempool_nta_audit_report {
 	uint64_t mismatches; /**< list entries whose state disagrees (must be 0) */
 };
 
-/** Return 1 if the pool runs on nta (and is populated), 0 otherwise. */
+/**
+ * Tell whether a mempool is served by this copy of the nta driver.
+ *
+ * @param mp
+ *   The mempool; may be NULL.
+ * @return
+ *   1 if mp uses the nta ops and the driver has set the pool up (its
+ *   alloc op ran: the pool has been populated at least once), 0 otherwise,
+ *   also when mp is NULL or is served by another copy of the driver loaded
+ *   in the same process.
+ */
 int rte_mempool_nta_is_nta(const struct rte_mempool *mp);
 
 /**
- * Read the pool-wide statistics.
- * @return 0, -EINVAL if mp is NULL, not an nta pool or not populated.
+ * Read the pool-wide figures and the counters summed over every lcore and
+ * the unregistered threads.
+ *
+ * The read takes no lock: figures are exact while no thread uses the pool,
+ * and approximate (each one consistent on its own) otherwise.
+ *
+ * @param mp
+ *   An nta mempool.
+ * @param stats
+ *   Filled in on success. With RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS in
+ *   stats->flags, the fast-path counters of stats->total read 0.
+ * @return
+ *   0 on success; -EINVAL if mp or stats is NULL, or mp is not an nta pool
+ *   set up by this driver (see rte_mempool_nta_is_nta()).
  */
 int rte_mempool_nta_stats_get(const struct rte_mempool *mp,
 			      struct rte_mempool_nta_stats *stats);
 
 /**
- * Read one lcore's counters; lcore_id LCORE_ID_ANY reads the counters of
- * unregistered threads.
- * @return 0, -EINVAL on a bad pool or lcore id.
+ * Read the counters of one lcore, or those shared by unregistered threads.
+ *
+ * An lcore that never used the pool reads all zeros. Lock-free, as
+ * rte_mempool_nta_stats_get().
+ *
+ * @param mp
+ *   An nta mempool.
+ * @param lcore_id
+ *   An lcore id below RTE_MAX_LCORE, or LCORE_ID_ANY for the counters and
+ *   the slots of unregistered threads.
+ * @param stats
+ *   Filled in on success.
+ * @return
+ *   0 on success; -EINVAL if mp or stats is NULL, mp is not an nta pool,
+ *   or lcore_id is neither below RTE_MAX_LCORE nor LCORE_ID_ANY.
  */
 int rte_mempool_nta_lcore_stats_get(const struct rte_mempool *mp,
 				    unsigned int lcore_id,
 				    struct rte_mempool_nta_lcore_stats *stats);
 
-/** Reset all counters of the pool (the held/pending figures stay). */
+/**
+ * Zero the counters of every lcore and of unregistered threads. The held
+ * and ring_pending figures are not counters (they say where objects are)
+ * and stay. An lcore counting at the same moment may write back a count
+ * taken before the reset: reset while the pool is quiescent for exact
+ * zeros.
+ *
+ * @param mp
+ *   An nta mempool.
+ * @return
+ *   0 on success; -EINVAL if mp is NULL or not an nta pool.
+ */
 int rte_mempool_nta_stats_reset(struct rte_mempool *mp);
 
 /**
  * Walk the pool and check that every object is in exactly one place:
- * handed out, in the depot, in one LIFO or in one remote ring. Call it
- * only while no thread uses the pool.
- * @return 0 if consistent, -EFAULT if not (details in report),
- *   -EINVAL on a bad pool, -ENOMEM if no scratch memory.
+ * handed out, in the depot, in one LIFO or shared slot, or waiting in one
+ * remote ring. Takes the pool lock and scratch memory of about one byte
+ * per object. Call it only while no thread uses the pool: objects in
+ * flight would show as mismatches.
+ *
+ * @param mp
+ *   An nta mempool.
+ * @param report
+ *   Where each object was found; may be NULL. Filled in for 0 and
+ *   -EFAULT (zeros for -ENOMEM).
+ * @return
+ *   0 if consistent; -EFAULT if not (a duplicate, a lost object, a list
+ *   entry whose state disagrees, or counts that do not add up; also logged
+ *   at ERR level); -EINVAL if mp is NULL or not an nta pool; -ENOMEM if
+ *   the scratch memory could not be allocated.
  */
 int rte_mempool_nta_audit(const struct rte_mempool *mp,
 			  struct rte_mempool_nta_audit_report *report);
@@ -133,14 +201,34 @@ int rte_mempool_nta_audit(const struct rte_mempool *mp,
 /**
  * Give what the calling lcore holds (LIFO and pending remote frees) back
  * to the shared depot, so other lcores and threads can get it. Use it when
- * an lcore stops using the pool for a while. Called from an unregistered
- * thread, it gives back what the slots shared by unregistered threads hold
- * (those a thread is using at that moment keep theirs).
- * @return the number of objects given back, or -EINVAL.
+ * an lcore stops using the pool for a while; its next get or put takes
+ * magazines again. The library's per-lcore mempool cache is not the
+ * driver's: flush it first (rte_mempool_cache_flush()) to give back its
+ * objects too. Called from an unregistered thread, it gives back what the
+ * slots shared by unregistered threads hold (a slot another thread is
+ * using at that moment keeps its objects).
+ *
+ * @param mp
+ *   An nta mempool.
+ * @return
+ *   The number of objects given back (0 for an lcore that never used the
+ *   pool); -EINVAL if mp is NULL or not an nta pool.
  */
 int rte_mempool_nta_lcore_flush(struct rte_mempool *mp);
 
-/** Print the driver's view of the pool (arenas, lcores, depot) to f. */
+/**
+ * Print the driver's view of the pool: sizes and geometry, metadata
+ * overhead, then one line of counters per lcore that used the pool and one
+ * for unregistered threads. A build without fast-path counters says so
+ * ("counters: compiled out"). Lock-free, as rte_mempool_nta_stats_get().
+ *
+ * @param f
+ *   Output stream.
+ * @param mp
+ *   An nta mempool.
+ * @return
+ *   0 on success; -EINVAL if f or mp is NULL, or mp is not an nta pool.
+ */
 int rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp);
 
 #ifdef __cplusplus
