@@ -175,12 +175,17 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		struct nta_mag *m = lc->ovf;
 
 		while (m->n != 0 && k < max) {
-			m->n--;
-			void *o = m->obj[m->n];
+			void *o = m->obj[m->n - 1];
 
+			/* placed (or refused) before it leaves the list: a
+			 * holder killed in between leaves a copy that the
+			 * next drain refuses, never an object in no place
+			 */
 			k += nta_home_take(p, nta_word_of(p, me, o, NULL),
 					   owner, now, m->epoch, o, obj + k,
 					   s, cnt);
+			rte_compiler_barrier();
+			m->n--;
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
 					 __ATOMIC_RELAXED);
 		}
@@ -234,22 +239,36 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	return k;
 }
 
+/* Room in the home's loaded magazine for one object at least, made by a
+ * magazine change when it is full. Returns 0, or -ENOMEM.
+ */
+static int
+nta_sweep_room(struct nta_pool *p, struct nta_lcore *lc)
+{
+	struct nta_store *s = &lc->s;
+
+	if (s->len < s->cap)
+		return 0;
+	return nta_store_make_room(p, s, &lc->cnt);
+}
+
 /*
  * The home validates everything sent to it before this call: each lane up
  * to the head seen here (later entries may keep coming; they wait for the
- * next sweep), then the overflow list as it is now. Kept objects go to
- * the home's loaded magazine while it has room, the rest to keep() in
- * batches, outside the lock. Returns how many were kept.
+ * next sweep), then the overflow list as it is now. Kept objects go
+ * straight into the home's loaded magazine, its length raised before each
+ * word says FREE, as in a refill (a process killed in a sweep leaves
+ * nothing outside a place); a full magazine is changed first. Returns how
+ * many were kept.
  */
 uint64_t
-nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
+nta_lanes_sweep(struct nta_pool *p, unsigned int home)
 {
 	struct nta_lcore *lc = &p->lc[home];
+	struct nta_store *s = &lc->s;
 	uint32_t owner = nta_owner(home);
-	void *obj[NTA_SWEEP_BATCH];
 	struct nta_lane *l;
 	uint64_t kept = 0, rounds;
-	unsigned int k;
 
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE); l != NULL;
@@ -257,34 +276,25 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home, nta_sweep_fn keep)
 		/* acquire: pairs with the producer's release of head */
 		uint32_t end = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 
-		/* each drain fills its destination or reaches the head */
-		while ((int32_t)(end - l->tail) > 0) {
-			struct nta_store *s = &lc->s;
-
-			if (s->len < s->cap) {
-				/* the loaded magazine, as a refill does */
-				k = nta_lane_drain(p, l, lc, owner,
-						   s->obj + s->len, s,
-						   s->cap - s->len, &lc->cnt);
-			} else {
-				k = nta_lane_drain(p, l, lc, owner, obj, NULL,
-						   RTE_DIM(obj), &lc->cnt);
-				keep(p, lc, obj, k);
-			}
-			kept += k;
-		}
+		/* each drain fills the magazine or reaches the head */
+		while ((int32_t)(end - l->tail) > 0 &&
+		       nta_sweep_room(p, lc) == 0)
+			kept += nta_lane_drain(p, l, lc, owner,
+					       s->obj + s->len, s,
+					       s->cap - s->len, &lc->cnt);
 	}
-	/* relaxed: ovf_n is a hint here; what the lock holds is exact */
-	rounds = __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) /
-		RTE_DIM(obj) + 1;
+	/* relaxed: ovf_n is a hint here; what the lock holds is exact.
+	 * Each round takes one entry at least.
+	 */
+	rounds = __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED);
 	while (rounds-- != 0 &&
-	       __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
+	       __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0 &&
+	       nta_sweep_room(p, lc) == 0) {
 		nta_lock(p);
-		k = nta_ovf_drain_locked(p, home, lc, owner, obj, NULL,
-					 RTE_DIM(obj), &lc->cnt);
+		kept += nta_ovf_drain_locked(p, home, lc, owner,
+					     s->obj + s->len, s,
+					     s->cap - s->len, &lc->cnt);
 		nta_unlock(p);
-		keep(p, lc, obj, k);
-		kept += k;
 	}
 	nta_cnt_fast(&lc->cnt.remote_drained, kept);
 	return kept;

@@ -588,14 +588,14 @@ nta_pool_reset(struct nta_pool *p)
 		__atomic_store_n(&lc->ovf_n, 0, __ATOMIC_RELAXED);
 		if (lc->s.cap != 0) {
 			__atomic_store_n(&lc->s.len, 0, __ATOMIC_RELAXED);
-			lc->s.spare->n = 0;
+			nta_store_spare(&lc->s)->n = 0;
 		}
 		nta_lcore_set_last(p, lc, NULL);
 	}
 	for (i = 0; i < NTA_ANY_SLOTS; i++)
 		if (p->any[i].s.cap != 0) {
 			__atomic_store_n(&p->any[i].s.len, 0, __ATOMIC_RELAXED);
-			p->any[i].s.spare->n = 0;
+			nta_store_spare(&p->any[i].s)->n = 0;
 		}
 	/* magazines, lanes and lane tables stay for the next populate */
 	for (c = p->chunks; c != NULL; c = c->next)

@@ -122,7 +122,7 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	/* the caller's own part, its loaded magazine empty */
 	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id] && s->cap != 0 &&
 		   s->len == 0);
-	if (s->spare->n != 0)
+	if (nta_store_spare(s)->n != 0)
 		return nta_store_swap_or_depot(p, s, &lc->cnt);
 	/* straight into the loaded magazine, its length raised per object
 	 * (a process killed in the drain leaves nothing outside a place)
@@ -132,27 +132,6 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	if (k != 0)
 		return 0;
 	return nta_store_swap_or_depot(p, s, &lc->cnt);
-}
-
-/* Objects a sweep took back: into the loaded magazine while it has room,
- * the rest to the depot.
- */
-static void
-nta_sweep_keep(struct nta_pool *p, struct nta_lcore *lc, void **obj,
-	       unsigned int n)
-{
-	struct nta_store *s = &lc->s;
-	unsigned int k = RTE_MIN(n, s->cap - s->len);
-
-	RTE_ASSERT(s->cap != 0 && s->len <= s->cap);
-	memcpy(s->obj + s->len, obj, k * sizeof(*obj));
-	__atomic_store_n(&s->len, s->len + k, __ATOMIC_RELAXED);
-	if (k == n)
-		return;
-	nta_lock(p);
-	nta_depot_put_locked(p, obj + k, n - k);
-	nta_unlock(p);
-	nta_cnt_add(&lc->cnt.depot_puts, n - k);
 }
 
 /*
@@ -211,7 +190,7 @@ nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id]);
 	if (unlikely(lc->s.cap == 0))
 		return; /* not set up, or failed to: the next call sweeps */
-	nta_lanes_sweep(p, id, nta_sweep_keep);
+	nta_lanes_sweep(p, id);
 	nta_lcore_restamp(p, lc, id);
 	lc->sweep_at = lc->epoch + NTA_SWEEP_EVERY;
 }

@@ -60,7 +60,8 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 3u /* 2: magazines and lanes, 3: epochs */
+#define NTA_POOL_LAYOUT_VERSION 4u /* 2: magazines and lanes, 3: epochs,
+				     * 4: a store's magazine pair */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -244,13 +245,36 @@ struct nta_chunk {
  * boundary swaps the two instead of going to the depot.
  */
 struct nta_store {
-	void **obj;            /* the loaded magazine's objects */
+	void **obj;            /* the loaded magazine's objects; NULL in the
+				* middle of a swap (see nta_store_swap()) */
 	uint64_t pad;
 	uint32_t len;          /* owner writes, others read relaxed */
 	uint32_t cap;          /* 0 while the store has no magazines */
-	struct nta_mag *cur;
-	struct nta_mag *spare;
+	/* the two magazines: a swap changes which one is loaded (the one
+	 * whose objects obj points to), never this pair, so that a process
+	 * killed in a swap leaves each magazine findable exactly once
+	 */
+	struct nta_mag *mag[2];
 };
+
+/* Index in s->mag of the loaded magazine (0 in the middle of a swap). */
+static inline unsigned int
+nta_store_cur_idx(const struct nta_store *s)
+{
+	return s->mag[1]->obj == s->obj;
+}
+
+static inline struct nta_mag *
+nta_store_cur(const struct nta_store *s)
+{
+	return s->mag[nta_store_cur_idx(s)];
+}
+
+static inline struct nta_mag *
+nta_store_spare(const struct nta_store *s)
+{
+	return s->mag[!nta_store_cur_idx(s)];
+}
 
 /* The first four count events of the fast paths, once per call or per
  * drain, and compile out with -Dcounters=false (NTA_FAST_COUNTERS 0:
@@ -450,10 +474,7 @@ unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
 			     struct nta_lcore *me, void **obj,
 			     struct nta_store *s, unsigned int max);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
-typedef void (*nta_sweep_fn)(struct nta_pool *p, struct nta_lcore *lc,
-			     void **obj, unsigned int n);
-uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home,
-			 nta_sweep_fn keep);
+uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			 void * const *obj, unsigned int n, uint64_t e);
 unsigned int nta_dead_take_locked(struct nta_pool *p, unsigned int home,
@@ -1036,11 +1057,14 @@ nta_store_place(struct nta_store *s, void **objs, unsigned int len,
 	/* the caller's copies are the store's own, and it checked room */
 	RTE_ASSERT(objs == s->obj && len == s->len && len < s->cap);
 	objs[len] = obj;
+	/* program order is what a kill keeps: the entry is written before
+	 * the length that covers it, and both before the caller's word
+	 * store (a compiler barrier is enough: a killed thread stops at an
+	 * instruction, and its reaper reads after the kernel reaped it)
+	 */
+	rte_compiler_barrier();
 	/* relaxed: a count for readers, who tolerate a stale one */
 	__atomic_store_n(&s->len, len + 1, __ATOMIC_RELAXED);
-	/* program order is what a kill keeps: the place is written before
-	 * the caller's word store
-	 */
 	rte_compiler_barrier();
 	return len + 1;
 }

@@ -192,8 +192,8 @@ nta_audit_store(struct nta_audit_ctx *c, const struct nta_store *s)
 {
 	if (s->cap == 0)
 		return 0;
-	return nta_audit_mag(c, s->cur, s->len) +
-		nta_audit_mag(c, s->spare, s->spare->n);
+	return nta_audit_mag(c, nta_store_cur(s), s->len) +
+		nta_audit_mag(c, nta_store_spare(s), nta_store_spare(s)->n);
 }
 
 static uint64_t

@@ -13,25 +13,53 @@
 
 #include "nta_private.h"
 
+/*
+ * Load magazine m, s->mag[i], in place of the one loaded, whose count the
+ * caller recorded. In between, obj is NULL: nothing is loaded and each
+ * magazine's n is its count, so a process killed at any point of the
+ * change leaves a store that nta_store_settle() reads right.
+ */
 static void
-nta_store_load(struct nta_store *s, struct nta_mag *m)
+nta_store_load(struct nta_store *s, unsigned int i, struct nta_mag *m)
 {
-	s->cur = m;
-	s->obj = m->obj;
+	/* program order is what a kill keeps, hence the compiler barriers */
+	s->obj = NULL;
+	rte_compiler_barrier();
+	s->mag[i] = m;
 	__atomic_store_n(&s->len, m->n, __ATOMIC_RELAXED);
+	rte_compiler_barrier();
+	s->obj = m->obj;
 }
 
+/* Load the spare; the loaded magazine becomes the spare. */
 static void
 nta_store_swap(struct nta_store *s)
 {
-	struct nta_mag *m = s->spare;
+	unsigned int i = nta_store_cur_idx(s);
+	struct nta_mag *m = s->mag[!i];
 
 	/* the spare is always full or empty, and so is what replaces it */
 	RTE_ASSERT(m->n == 0 || m->n == s->cap);
 	RTE_ASSERT(s->len == 0 || s->len == s->cap);
-	s->cur->n = s->len;
-	s->spare = s->cur;
-	nta_store_load(s, m);
+	s->mag[i]->n = s->len;
+	rte_compiler_barrier();
+	nta_store_load(s, !i, m);
+}
+
+/* The store of a thread that is gone, or of its own thread: each
+ * magazine's n says what it holds, and the store is loaded (its thread
+ * may have been killed in the middle of nta_store_load()).
+ */
+static void
+nta_store_settle(struct nta_store *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (s->obj == s->mag[i]->obj)
+			s->mag[i]->n = s->len;
+	if (s->obj == NULL)
+		nta_store_load(s, 0, s->mag[0]);
 }
 
 /* Give the store its two magazines: empty ones from the depot when it
@@ -58,8 +86,8 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 			return -ENOMEM;
 		}
 	}
-	s->spare = m[1];
-	nta_store_load(s, m[0]);
+	s->mag[1] = m[1];
+	nta_store_load(s, 0, m[0]);
 	s->cap = p->mag_size;
 	return 0;
 }
@@ -71,13 +99,14 @@ nta_store_detach_locked(struct nta_pool *p, struct nta_store *s)
 	RTE_ASSERT(nta_lock_held(p));
 	if (s->cap == 0)
 		return;
-	s->cur->n = s->len;
+	nta_store_settle(s);
 	s->cap = 0;
 	__atomic_store_n(&s->len, 0, __ATOMIC_RELAXED);
-	nta_depot_file_locked(p, s->spare);
-	nta_depot_file_locked(p, s->cur);
-	__atomic_store_n(&s->spare, NULL, __ATOMIC_RELAXED);
-	s->cur = NULL;
+	nta_depot_file_locked(p, s->mag[0]);
+	nta_depot_file_locked(p, s->mag[1]);
+	s->obj = NULL;
+	__atomic_store_n(&s->mag[0], NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->mag[1], NULL, __ATOMIC_RELAXED);
 }
 
 /* The loaded magazine is full: load an empty one (the spare, or one from
@@ -91,7 +120,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 	struct nta_mag *m;
 
 	RTE_ASSERT(s->cap != 0 && s->len == s->cap);
-	if (s->spare->n == 0) {
+	if (nta_store_spare(s)->n == 0) {
 		nta_store_swap(s);
 		return 0;
 	}
@@ -100,10 +129,18 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 	if (unlikely(m == NULL))
 		m = nta_mag_new(p);
 	if (m != NULL) {
-		nta_depot_file_locked(p, s->spare);
+		unsigned int i = nta_store_cur_idx(s);
+		struct nta_mag *full = s->mag[!i];
+
+		/* out of the store, then into the depot: a kill in between
+		 * (under the lock) loses the magazine, never files it twice
+		 */
+		s->mag[i]->n = s->len;
+		rte_compiler_barrier();
+		nta_store_load(s, !i, m);
+		rte_compiler_barrier();
+		nta_depot_file_locked(p, full);
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, p->mag_size);
-		s->spare = m;
-		nta_store_swap(s);
 	}
 	nta_unlock(p);
 	return m != NULL ? 0 : -ENOMEM;
@@ -121,7 +158,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	struct nta_mag *m;
 
 	RTE_ASSERT(s->cap != 0 && s->len == 0);
-	if (s->spare->n != 0) {
+	if (nta_store_spare(s)->n != 0) {
 		nta_store_swap(s);
 		return 0;
 	}
@@ -130,9 +167,15 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	nta_lock(p);
 	m = nta_depot_get_locked(p, 1);
 	if (m != NULL) {
-		s->cur->n = s->len;
-		nta_depot_file_locked(p, s->cur);
-		nta_store_load(s, m);
+		unsigned int i = nta_store_cur_idx(s);
+		struct nta_mag *empty = s->mag[i];
+
+		/* as in nta_store_make_room(): out, then filed */
+		empty->n = s->len;
+		rte_compiler_barrier();
+		nta_store_load(s, i, m);
+		rte_compiler_barrier();
+		nta_depot_file_locked(p, empty);
 		nta_cnt_add_by(p, cnt, &cnt->depot_gets, m->n);
 	}
 	nta_unlock(p);
@@ -145,26 +188,33 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 void
 nta_store_mark_free(struct nta_pool *p, struct nta_store *s)
 {
-	unsigned int i;
+	unsigned int i, k;
 
-	for (i = 0; i < s->len; i++) {
-		nta_word_t *w = nta_word_slow(p, NULL, s->obj[i], NULL);
+	nta_store_settle(s);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < s->mag[k]->n; i++) {
+			nta_word_t *w = nta_word_slow(p, NULL,
+						      s->mag[k]->obj[i], NULL);
 
-		nta_word_store(w, nta_word_freed(nta_word_load(w)));
-	}
-	for (i = 0; i < s->spare->n; i++) {
-		nta_word_t *w = nta_word_slow(p, NULL, s->spare->obj[i], NULL);
-
-		nta_word_store(w, nta_word_freed(nta_word_load(w)));
-	}
+			nta_word_store(w, nta_word_freed(nta_word_load(w)));
+		}
 }
 
 /* Free objects in a store, read from any thread. */
 uint64_t
 nta_store_count(const struct nta_store *s)
 {
-	const struct nta_mag *sp = __atomic_load_n(&s->spare, __ATOMIC_RELAXED);
+	/* relaxed: a count for readers, who tolerate a stale one (a swap
+	 * in progress may be counted once too many or too few)
+	 */
+	const struct nta_mag *m0 = __atomic_load_n(&s->mag[0], __ATOMIC_RELAXED);
+	const struct nta_mag *m1 = __atomic_load_n(&s->mag[1], __ATOMIC_RELAXED);
+	void **obj = __atomic_load_n(&s->obj, __ATOMIC_RELAXED);
+	const struct nta_mag *sp;
 
+	if (m0 == NULL || m1 == NULL)
+		return 0;
+	sp = m1->obj == obj ? m0 : m1;
 	return __atomic_load_n(&s->len, __ATOMIC_RELAXED) +
-		(sp != NULL ? __atomic_load_n(&sp->n, __ATOMIC_RELAXED) : 0);
+		__atomic_load_n(&sp->n, __ATOMIC_RELAXED);
 }
