@@ -283,8 +283,8 @@ ks_check(struct ks_view *v, const struct nta_pool *p,
 			}
 		}
 	}
-	for (i = 0; i < NTA_ANY_SLOTS; i++)
-		ks_count_store(v, p, &p->any[i].s);
+	for (i = 0; i < NTA_UNREG_SLOTS; i++)
+		ks_count_store(v, p, &p->unreg[i].s);
 	ks_count_mags(v, p, p->depot.full);
 	ks_count_mags(v, p, p->depot.part);
 	for (i = 0; i < KS_IO; i++) {

@@ -592,10 +592,10 @@ nta_pool_reset(struct nta_pool *p)
 		}
 		nta_lcore_set_last(p, lc, NULL);
 	}
-	for (i = 0; i < NTA_ANY_SLOTS; i++)
-		if (p->any[i].s.cap != 0) {
-			__atomic_store_n(&p->any[i].s.len, 0, __ATOMIC_RELAXED);
-			nta_store_spare(&p->any[i].s)->n = 0;
+	for (i = 0; i < NTA_UNREG_SLOTS; i++)
+		if (p->unreg[i].s.cap != 0) {
+			__atomic_store_n(&p->unreg[i].s.len, 0, __ATOMIC_RELAXED);
+			nta_store_spare(&p->unreg[i].s)->n = 0;
 		}
 	/* magazines, lanes and lane tables stay for the next populate */
 	for (c = p->chunks; c != NULL; c = c->next)

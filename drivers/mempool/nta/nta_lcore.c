@@ -237,6 +237,6 @@ nta_reclaim(struct nta_pool *p)
 	nta_lock(p);
 	nta_reap_locked(p);
 	nta_unlock(p);
-	nta_any_reclaim(p);
+	nta_unreg_reclaim(p);
 	return __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) != 0;
 }

@@ -10,7 +10,7 @@
  * process that dies holding it does not block the others. Each lcore part
  * and each locked slot records the pid of the process that runs it, so
  * that what a process that is gone held can be taken back (nta_lcore.c,
- * nta_any.c).
+ * nta_unreg.c).
  */
 
 #include <errno.h>

@@ -140,14 +140,14 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 
 /* An unregistered thread: a shared slot, else the depot itself. */
 static __rte_noinline int
-nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
+nta_dequeue_unreg(struct nta_pool *p, void **objs, unsigned int n)
 {
-	struct nta_any_slot *slot;
+	struct nta_unreg_slot *slot;
 	unsigned int i;
 
 	if (n == 0)
 		return 0;
-	slot = nta_any_lock(p);
+	slot = nta_unreg_lock(p);
 	if (slot != NULL) {
 		int ret = -ENOBUFS;
 
@@ -158,8 +158,8 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 		}
 		if (slot->s.cap != 0)
 			ret = nta_store_get(p, &slot->s, NULL, LCORE_ID_ANY,
-					    objs, n, &p->any_cnt);
-		nta_any_unlock(slot);
+					    objs, n, &p->unreg_cnt);
+		nta_unreg_unlock(slot);
 		if (ret == 0)
 			return 0;
 	}
@@ -168,23 +168,23 @@ nta_dequeue_any(struct nta_pool *p, void **objs, unsigned int n)
 	if (p->depot.count < n) {
 		nta_unlock(p);
 		if (!nta_reclaim(p))
-			return nta_dequeue_fail(p, &p->any_cnt, LCORE_ID_ANY, n);
+			return nta_dequeue_fail(p, &p->unreg_cnt, LCORE_ID_ANY, n);
 		nta_lock(p);
 	}
 	if (p->depot.count < n) {
 		nta_unlock(p);
-		return nta_dequeue_fail(p, &p->any_cnt, LCORE_ID_ANY, n);
+		return nta_dequeue_fail(p, &p->unreg_cnt, LCORE_ID_ANY, n);
 	}
 	nta_depot_take_locked(p, objs, n);
 	for (i = 0; i < n; i++) {
 		uint8_t *home;
 
 		nta_word_store(nta_word_of(p, NULL, objs[i], &home),
-			       nta_word_used(NTA_OWN_ANY, 0));
-		nta_home_set(home, NTA_OWN_ANY);
+			       nta_word_used(NTA_OWN_UNREG, 0));
+		nta_home_set(home, NTA_OWN_UNREG);
 	}
 	nta_unlock(p);
-	__atomic_fetch_add(&p->any_cnt.depot_gets, n, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&p->unreg_cnt.depot_gets, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -197,7 +197,7 @@ nta_dequeue_slow(struct nta_pool *p, void **objs, unsigned int n,
 	if (n == 0)
 		return 0;
 	if (unlikely(lc->s.cap == 0) && nta_lcore_setup(p, id) < 0)
-		return nta_dequeue_any(p, objs, n);
+		return nta_dequeue_unreg(p, objs, n);
 	if (nta_store_get(p, &lc->s, lc, id, objs, n, &lc->cnt) < 0)
 		return nta_dequeue_fail(p, &lc->cnt, id, n);
 	return 0;
@@ -232,7 +232,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	struct nta_lcore *lc;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
-		return nta_dequeue_any(p, objs, n);
+		return nta_dequeue_unreg(p, objs, n);
 	lc = &p->lc[id];
 	if (n == 1 && likely(lc->s.len != 0)) {
 		/* rte_mempool_get() of one object, without a cache */
@@ -267,7 +267,7 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 	if (id < RTE_MAX_LCORE && p->lc[id].s.cap == 0 &&
 	    nta_lcore_setup(p, id) < 0)
 		id = LCORE_ID_ANY;
-	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->any_cnt;
+	cnt = id < RTE_MAX_LCORE ? &p->lc[id].cnt : &p->unreg_cnt;
 	e = id < RTE_MAX_LCORE ? nta_epoch_next(&p->lc[id]) : 0;
 	ret = nta_depot_take_blocks(p, first_obj_table, n, nta_owner(id), e);
 	if (ret == -ENOBUFS && nta_reclaim(p))
@@ -590,7 +590,7 @@ nta_keep(struct nta_pool *p, struct nta_store *s, struct nta_counters *cnt,
 	nta_store_push(s, obj, w, v);
 }
 
-/* Keep an object with no home (its word says ANY), which racing frees may
+/* Keep an object with no home (its word says UNREG), which racing frees may
  * claim too, by CAS: the object is in s before its word says FREE, so
  * that a process killed in between leaves it where the retirement or
  * take-over of s finds it (nta_store_mark_free()). Returns 0 if another
@@ -646,18 +646,18 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	}
 	/* relaxed: see nta_home_set() */
 	own = __atomic_load_n(home, __ATOMIC_RELAXED);
-	if (own == mine || own == NTA_OWN_ANY || own == NTA_OWN_FREE) {
+	if (own == mine || own == NTA_OWN_UNREG || own == NTA_OWN_FREE) {
 		/* this thread's own object, one with no home, or one never
 		 * handed out (or a home byte not yet written by a racing
 		 * hand-out of a double-freed object): the word says
 		 */
 		v = nta_word_load(w);
 		own = v & NTA_OWN_MASK;
-		if (own == mine && mine != NTA_OWN_ANY) {
+		if (own == mine && mine != NTA_OWN_UNREG) {
 			nta_keep(p, s, cnt, o, w, v);
 			return s != NULL;
 		}
-		if (own == NTA_OWN_ANY) {
+		if (own == NTA_OWN_UNREG) {
 			/* no home: racing frees decide by CAS */
 			if (!nta_keep_claim(p, s, cnt, o, w, v)) {
 				nta_send_bad(p, cnt, b, o,
@@ -683,9 +683,9 @@ nta_free_one(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 }
 
 static __rte_noinline int
-nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
+nta_enqueue_unreg(struct nta_pool *p, void * const *objs, unsigned int n)
 {
-	struct nta_any_slot *slot = n != 0 ? nta_any_lock(p) : NULL;
+	struct nta_unreg_slot *slot = n != 0 ? nta_unreg_lock(p) : NULL;
 	struct nta_store *s = NULL;
 	struct nta_send b;
 	unsigned int i, kept = 0;
@@ -698,16 +698,16 @@ nta_enqueue_any(struct nta_pool *p, void * const *objs, unsigned int n)
 	if (slot != NULL && slot->s.cap != 0)
 		s = &slot->s;
 	else if (slot != NULL)
-		nta_any_unlock(slot);
+		nta_unreg_unlock(slot);
 	nta_send_init(&b);
 	for (i = 0; i < n; i++)
-		kept += nta_free_one(p, s, NULL, LCORE_ID_ANY, &p->any_cnt, &b,
+		kept += nta_free_one(p, s, NULL, LCORE_ID_ANY, &p->unreg_cnt, &b,
 				     objs[i]);
 	if (s != NULL)
-		nta_any_unlock(slot);
-	nta_send_finish(p, &p->any_cnt, &b, LCORE_ID_ANY);
+		nta_unreg_unlock(slot);
+	nta_send_finish(p, &p->unreg_cnt, &b, LCORE_ID_ANY);
 	if (kept != 0)
-		nta_cnt_fast_by(p, &p->any_cnt, &p->any_cnt.local_frees, kept);
+		nta_cnt_fast_by(p, &p->unreg_cnt, &p->unreg_cnt.local_frees, kept);
 	return 0;
 }
 
@@ -719,7 +719,7 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 	unsigned int i, kept = 0;
 
 	if (unlikely(lc->s.cap == 0) && nta_lcore_setup(p, id) < 0)
-		return nta_enqueue_any(p, objs, n);
+		return nta_enqueue_unreg(p, objs, n);
 	nta_send_init(&b);
 	for (i = 0; i < n; ) {
 		unsigned int sent = b.sent;
@@ -845,7 +845,7 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	struct nta_lcore *lc;
 
 	if (unlikely(id >= RTE_MAX_LCORE))
-		return nta_enqueue_any(p, objs, n);
+		return nta_enqueue_unreg(p, objs, n);
 	lc = &p->lc[id];
 	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id)))
 		return 0;

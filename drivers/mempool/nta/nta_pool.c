@@ -113,7 +113,7 @@ nta_pool_count(const struct nta_pool *p)
 		sum += nta_store_count(&lc->s);
 		sum += nta_lanes_pending(p, i);
 	}
-	sum += nta_any_count(p);
+	sum += nta_unreg_count(p);
 	/* a concurrent reader may briefly see an object twice */
 	return RTE_MIN(sum, p->populated);
 }

@@ -18,7 +18,7 @@
  *   owner FREE    free: in exactly one store (an lcore's or a slot's
  *                 magazines) or in the depot
  *   owner 1 + L   handed out by lcore L (its "home") at epoch t
- *   owner ANY     handed out to an unregistered thread
+ *   owner UNREG   handed out to an unregistered thread
  * Each lcore counts its hand-out calls (its epoch) and stamps the objects
  * of each call with the new count. Only the home writes the word of a
  * USED(L) object: L frees its own objects with plain stores, and other
@@ -26,7 +26,7 @@
  * epoch read once per batch. On drain, L accepts an entry only if the
  * object is still USED(L) and was handed out no later than the tag: a
  * second free, or a stale one of an object handed out again since, is
- * refused. A store's objects are written only by the store's holder; ANY
+ * refused. A store's objects are written only by the store's holder; UNREG
  * objects, which have no home, are claimed by a CAS.
  *
  * Besides the word, each object has a home byte (the owner code of the
@@ -102,10 +102,10 @@ typedef uint32_t nta_word_t;
 #define NTA_EPOCH_BITS 24
 #define NTA_EPOCH_MASK ((UINT64_C(1) << NTA_EPOCH_BITS) - 1)
 #define NTA_OWN_FREE 0u
-#define NTA_OWN_ANY 0xffu
+#define NTA_OWN_UNREG 0xffu
 #define NTA_OWN_MASK 0xffu
 #define NTA_EPOCH_SHIFT 8
-static_assert(RTE_MAX_LCORE + 1 < NTA_OWN_ANY,
+static_assert(RTE_MAX_LCORE + 1 < NTA_OWN_UNREG,
 	      "lcore ids must fit in the owner byte");
 /* the owner byte sits right below the epoch, and the two fill the word
  * (nta_word_used(), nta_word_epoch() shift without masking the top)
@@ -113,14 +113,14 @@ static_assert(RTE_MAX_LCORE + 1 < NTA_OWN_ANY,
 static_assert(NTA_OWN_MASK + 1 == 1u << NTA_EPOCH_SHIFT &&
 	      NTA_EPOCH_SHIFT + NTA_EPOCH_BITS == sizeof(nta_word_t) * 8,
 	      "owner byte and epoch must fill the object word");
-/* the home bytes (uint8_t) hold owner codes, NTA_OWN_ANY included */
-static_assert(NTA_OWN_ANY <= UINT8_MAX, "owner codes must fit a home byte");
+/* the home bytes (uint8_t) hold owner codes, NTA_OWN_UNREG included */
+static_assert(NTA_OWN_UNREG <= UINT8_MAX, "owner codes must fit a home byte");
 
-/* Owner byte of an object handed out by lcore id (ANY: unregistered). */
+/* Owner byte of an object handed out by lcore id (UNREG: unregistered). */
 static inline uint32_t
 nta_owner(unsigned int lcore_id)
 {
-	return lcore_id < RTE_MAX_LCORE ? lcore_id + 1 : NTA_OWN_ANY;
+	return lcore_id < RTE_MAX_LCORE ? lcore_id + 1 : NTA_OWN_UNREG;
 }
 
 /* Pool geometry, derived from the mempool and its params only, so that
@@ -343,12 +343,12 @@ static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      offsetof(struct nta_lcore, hot) < RTE_CACHE_LINE_SIZE,
 	      "the store and the lookup cache start in the first cache line");
 
-/* Free objects shared by unregistered threads (see nta_any.c): a store
+/* Free objects shared by unregistered threads (see nta_unreg.c): a store
  * behind a try-lock.
  */
-#define NTA_ANY_SLOTS 8u
+#define NTA_UNREG_SLOTS 8u
 
-struct nta_any_slot {
+struct nta_unreg_slot {
 	int32_t holder;              /* process of the thread using the
 				      * slot, 0 when free: the lock and its
 				      * owner in one word, so that a holder
@@ -398,8 +398,8 @@ struct nta_pool {
 	struct nta_mag *ovf_free;    /* spare overflow magazines; under lock */
 	pthread_mutex_t lock;        /* depot, arena table, overflow, reaping */
 	struct nta_depot depot;
-	struct nta_counters any_cnt; /* unregistered threads, atomic adds */
-	struct nta_any_slot any[NTA_ANY_SLOTS];
+	struct nta_counters unreg_cnt; /* unregistered threads, atomic adds */
+	struct nta_unreg_slot unreg[NTA_UNREG_SLOTS];
 	struct nta_lcore lc[RTE_MAX_LCORE];
 };
 
@@ -480,11 +480,11 @@ void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 unsigned int nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 				  void * const *obj, unsigned int n);
 
-/* nta_any.c: slots of unregistered threads */
-struct nta_any_slot *nta_any_lock(struct nta_pool *p);
-void nta_any_unlock(struct nta_any_slot *s);
-unsigned int nta_any_reclaim(struct nta_pool *p);
-uint64_t nta_any_count(const struct nta_pool *p);
+/* nta_unreg.c: slots of unregistered threads */
+struct nta_unreg_slot *nta_unreg_lock(struct nta_pool *p);
+void nta_unreg_unlock(struct nta_unreg_slot *s);
+unsigned int nta_unreg_reclaim(struct nta_pool *p);
+uint64_t nta_unreg_count(const struct nta_pool *p);
 
 /* nta_lcore.c: lcore life */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
@@ -555,13 +555,13 @@ nta_cnt_add(uint64_t *c, uint64_t v)
 }
 
 /* Counters of an lcore have one writer; those of unregistered threads
- * (p->any_cnt) are shared.
+ * (p->unreg_cnt) are shared.
  */
 static inline void
 nta_cnt_add_by(const struct nta_pool *p, const struct nta_counters *cnt,
 	       uint64_t *c, uint64_t v)
 {
-	if (cnt == &p->any_cnt)
+	if (cnt == &p->unreg_cnt)
 		__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 	else
 		nta_cnt_add(c, v);
@@ -859,7 +859,7 @@ nta_word_of(const struct nta_pool *p, struct nta_lcore *lc, const void *obj,
  * enough for all of them: a word is written by one thread at a time (the
  * object's home, or the holder of the store it sits in), and the hand-overs
  * between those threads (lane publish, pool lock, slot lock) carry the
- * ordering; the only concurrent writers, frees of an ANY object, use the
+ * ordering; the only concurrent writers, frees of an UNREG object, use the
  * CAS.
  */
 static inline nta_word_t
@@ -903,7 +903,7 @@ nta_word_epoch(nta_word_t v, uint64_t now)
 	return now - ((now - (v >> NTA_EPOCH_SHIFT)) & NTA_EPOCH_MASK);
 }
 
-/* Claim an ANY object for a free: exactly one of racing frees wins. */
+/* Claim an UNREG object for a free: exactly one of racing frees wins. */
 static inline int
 nta_word_claim(nta_word_t *w, nta_word_t v)
 {

@@ -48,8 +48,8 @@ nta_lcore_read(const struct nta_pool *p, unsigned int id,
 {
 	memset(s, 0, sizeof(*s));
 	if (id >= RTE_MAX_LCORE) {
-		nta_counters_read(&p->any_cnt, s);
-		s->held = nta_any_count(p);
+		nta_counters_read(&p->unreg_cnt, s);
+		s->held = nta_unreg_count(p);
 		return;
 	}
 	nta_counters_read(&p->lc[id].cnt, s);
@@ -146,7 +146,7 @@ rte_mempool_nta_stats_reset(struct rte_mempool *mp)
 		return -EINVAL;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		memset(&p->lc[i].cnt, 0, sizeof(p->lc[i].cnt));
-	memset(&p->any_cnt, 0, sizeof(p->any_cnt));
+	memset(&p->unreg_cnt, 0, sizeof(p->unreg_cnt));
 	return 0;
 }
 
@@ -263,8 +263,8 @@ nta_audit_places(struct nta_audit_ctx *c)
 		c->r->in_lifos += nta_audit_store(c, &p->lc[i].s);
 		nta_audit_lanes(c, i);
 	}
-	for (i = 0; i < NTA_ANY_SLOTS; i++)
-		c->r->in_lifos += nta_audit_store(c, &p->any[i].s);
+	for (i = 0; i < NTA_UNREG_SLOTS; i++)
+		c->r->in_lifos += nta_audit_store(c, &p->unreg[i].s);
 	c->r->in_depot = nta_audit_list(c, p->depot.full) +
 		nta_audit_list(c, p->depot.part);
 	if (c->r->in_depot != p->depot.count)
@@ -353,7 +353,7 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 		return -EINVAL;
 	if (id >= RTE_MAX_LCORE)
 		/* an unregistered thread: the slots they share */
-		return (int)nta_any_reclaim(p);
+		return (int)nta_unreg_reclaim(p);
 	lc = &p->lc[id];
 	if (lc->lane_to == NULL)
 		return 0;
@@ -447,10 +447,10 @@ nta_exhaustion_log(struct nta_pool *p, unsigned int lcore_id, unsigned int n)
 				ring, lc->live ? "" : " (thread gone)");
 		shown++;
 	}
-	if (nta_any_count(p) != 0)
+	if (nta_unreg_count(p) != 0)
 		off += snprintf(buf + off, sizeof(buf) - off,
 				" unregistered threads' slots: %" PRIu64 " held;",
-				nta_any_count(p));
+				nta_unreg_count(p));
 	free_now = nta_pool_count(p);
 	/* Fewer free objects than asked is plain exhaustion, and routine
 	 * when the mempool cache asks for a refill (it falls back to a

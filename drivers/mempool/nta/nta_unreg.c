@@ -23,26 +23,26 @@
 
 #include "nta_private.h"
 
-/* nta_any_start() draws the start from the hash's top three bits: more
+/* nta_unreg_start() draws the start from the hash's top three bits: more
  * slots would never be a start, a count not a power of two favours some
  */
-static_assert(NTA_IS_POW2(NTA_ANY_SLOTS) && NTA_ANY_SLOTS <= 8,
-	      "NTA_ANY_SLOTS must be a power of two, at most 8");
+static_assert(NTA_IS_POW2(NTA_UNREG_SLOTS) && NTA_UNREG_SLOTS <= 8,
+	      "NTA_UNREG_SLOTS must be a power of two, at most 8");
 
 static unsigned int
-nta_any_start(void)
+nta_unreg_start(void)
 {
 	/* thread descriptors sit a stack apart: mix the bits */
 	uint64_t h = (uint64_t)(uintptr_t)pthread_self() *
 		0x9e3779b97f4a7c15ull;
 
-	return (unsigned int)(h >> 61) % NTA_ANY_SLOTS;
+	return (unsigned int)(h >> 61) % NTA_UNREG_SLOTS;
 }
 
 static int
-nta_any_trylock(struct nta_any_slot *s)
+nta_unreg_trylock(struct nta_unreg_slot *s)
 {
-	/* acquire: pairs with the release in nta_any_unlock(); what the
+	/* acquire: pairs with the release in nta_unreg_unlock(); what the
 	 * last holder put in the slot is visible
 	 */
 	int32_t free_ = 0;
@@ -54,22 +54,22 @@ nta_any_trylock(struct nta_any_slot *s)
 					   __ATOMIC_RELAXED);
 }
 
-struct nta_any_slot *
-nta_any_lock(struct nta_pool *p)
+struct nta_unreg_slot *
+nta_unreg_lock(struct nta_pool *p)
 {
-	unsigned int i, start = nta_any_start();
+	unsigned int i, start = nta_unreg_start();
 
-	for (i = 0; i < NTA_ANY_SLOTS; i++) {
-		struct nta_any_slot *s = &p->any[(start + i) % NTA_ANY_SLOTS];
+	for (i = 0; i < NTA_UNREG_SLOTS; i++) {
+		struct nta_unreg_slot *s = &p->unreg[(start + i) % NTA_UNREG_SLOTS];
 
-		if (nta_any_trylock(s))
+		if (nta_unreg_trylock(s))
 			return s;
 	}
 	return NULL;
 }
 
 void
-nta_any_unlock(struct nta_any_slot *s)
+nta_unreg_unlock(struct nta_unreg_slot *s)
 {
 	/* release: publishes the slot's content to its next holder */
 	__atomic_store_n(&s->holder, 0, __ATOMIC_RELEASE);
@@ -80,13 +80,13 @@ nta_any_unlock(struct nta_any_slot *s)
  * is free, whatever the words say (see nta_store_push()).
  */
 static int
-nta_any_take_over(struct nta_pool *p, struct nta_any_slot *s)
+nta_unreg_take_over(struct nta_pool *p, struct nta_unreg_slot *s)
 {
 	int32_t pid = __atomic_load_n(&s->holder, __ATOMIC_RELAXED);
 
 	if (pid == 0 || pid == nta_self_pid() || kill(pid, 0) == 0 || errno != ESRCH)
 		return 0;
-	/* acquire: as in nta_any_trylock() (what the dead holder wrote) */
+	/* acquire: as in nta_unreg_trylock() (what the dead holder wrote) */
 	if (!__atomic_compare_exchange_n(&s->holder, &pid, nta_self_pid(), 0,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
@@ -103,36 +103,36 @@ nta_any_take_over(struct nta_pool *p, struct nta_any_slot *s)
  * pool lock held.
  */
 unsigned int
-nta_any_reclaim(struct nta_pool *p)
+nta_unreg_reclaim(struct nta_pool *p)
 {
 	unsigned int i, k = 0;
 
-	for (i = 0; i < NTA_ANY_SLOTS; i++) {
-		struct nta_any_slot *s = &p->any[i];
+	for (i = 0; i < NTA_UNREG_SLOTS; i++) {
+		struct nta_unreg_slot *s = &p->unreg[i];
 		unsigned int held;
 
 		if (nta_store_count(&s->s) == 0 ||
-		    (!nta_any_trylock(s) && !nta_any_take_over(p, s)))
+		    (!nta_unreg_trylock(s) && !nta_unreg_take_over(p, s)))
 			continue;
 		held = nta_store_count(&s->s);
 		nta_lock(p);
 		nta_store_detach_locked(p, &s->s);
 		nta_unlock(p);
 		k += held;
-		nta_any_unlock(s);
+		nta_unreg_unlock(s);
 	}
 	if (k != 0)
-		__atomic_fetch_add(&p->any_cnt.depot_puts, k, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&p->unreg_cnt.depot_puts, k, __ATOMIC_RELAXED);
 	return k;
 }
 
 uint64_t
-nta_any_count(const struct nta_pool *p)
+nta_unreg_count(const struct nta_pool *p)
 {
 	uint64_t sum = 0;
 	unsigned int i;
 
-	for (i = 0; i < NTA_ANY_SLOTS; i++)
-		sum += nta_store_count(&p->any[i].s);
+	for (i = 0; i < NTA_UNREG_SLOTS; i++)
+		sum += nta_store_count(&p->unreg[i].s);
 	return sum;
 }
