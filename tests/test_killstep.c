@@ -46,7 +46,8 @@ extern const char *nta_test_prefix;
 #define KS_X 32u
 #define KS_IO 128u
 
-enum { KS_SWEEP = 1, KS_SWAP = 2, KS_MIXED = 3, KS_PUTSWAP = 4 };
+enum { KS_SWEEP = 1, KS_SWAP = 2, KS_MIXED = 3, KS_PUTSWAP = 4,
+       KS_REUSE = 5 };
 
 struct ks_share {
 	uint32_t scenario;
@@ -117,6 +118,7 @@ NTA_TEST(killstep_child, "(run by the secondary_killstep_* tests)", 0)
 		held = 1;
 		break;
 	case KS_SWAP:
+	case KS_REUSE:
 		/* the loaded magazine empties, the full spare comes in */
 		__atomic_store_n(&sh->armed, 1, __ATOMIC_RELEASE);
 		raise(SIGSTOP);
@@ -381,6 +383,41 @@ ks_spawn(void)
 	return pid;
 }
 
+/* A new process on the lcore id of one killed in a swap: ordinary gets
+ * and puts (run by secondary_killstep_reuse).
+ */
+NTA_TEST(killstep_reuse_child, "(run by secondary_killstep_reuse)", 0)
+{
+	struct rte_mempool *mp = rte_mempool_lookup("ks_pool");
+	void *o[8];
+
+	CHECK(mp != NULL, "lookup");
+	CHECK(rte_mempool_generic_get(mp, o, 1, NULL) == 0, "get 1");
+	rte_mempool_generic_put(mp, o, 1, NULL);
+	CHECK(rte_mempool_generic_get(mp, o, 8, NULL) == 0, "get 8");
+	rte_mempool_generic_put(mp, o, 8, NULL);
+	return 0;
+}
+
+static pid_t
+ks_spawn_reuse(void)
+{
+	char lc[16], pf[128];
+	pid_t pid;
+
+	snprintf(lc, sizeof(lc), "%u", tp_worker());
+	snprintf(pf, sizeof(pf), "--file-prefix=%s", nta_test_prefix);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl(nta_test_argv0, nta_test_argv0, "-l", lc, "--no-pci",
+		      "--proc-type=secondary", pf, "--log-level=lib.eal:warning",
+		      "--", "killstep_reuse_child", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 static int
 ks_case(uint32_t scenario)
 {
@@ -450,6 +487,18 @@ ks_case(uint32_t scenario)
 		CHECK(WIFSTOPPED(status), "child ended while stepped: %d",
 		      status);
 		steps++;
+		if (scenario == KS_REUSE) {
+			const struct nta_store *st = &p->lc[tp_worker()].s;
+
+			if (st->cap == 0 || st->obj != NULL || st->len == 0)
+				continue;
+			printf("  step %lu: killed with its store's obj NULL, len %u\n",
+			       steps, st->len);
+			ks_check(v, p, sh, 0, &in_hand);
+			kill(pid, SIGKILL);
+			killed = 1;
+			break;
+		}
 		if (!ks_check(v, p, sh, 0, &in_hand)) {
 			in_window = 0;
 			continue;
@@ -487,6 +536,23 @@ ks_case(uint32_t scenario)
 		ks_check(v, p, sh, 0, &in_hand);
 	} else {
 		CHECK(waitpid(pid, &status, 0) == pid, "wait");
+	}
+	if (scenario == KS_REUSE) {
+		CHECK(killed, "the store never had obj NULL and len != 0");
+		/* the audit, before any reap, reads the dead store */
+		memset(&r, 0, sizeof(r));
+		rte_mempool_nta_audit(mp, &r);
+		printf("  audit before the reap: dup %" PRIu64 " lost %" PRIu64
+		       " mism %" PRIu64 "\n", r.duplicates, r.lost,
+		       r.mismatches);
+		/* a new process on the same lcore id, before any reap */
+		pid = ks_spawn_reuse();
+		CHECK(pid > 0, "fork");
+		CHECK(waitpid(pid, &status, 0) == pid, "wait");
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the new process on the dead one's lcore id failed: status 0x%x%s%s",
+		      status, WIFSIGNALED(status) ? ", signal " : "",
+		      WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
 	}
 	alarm(0);
 	/* the primary takes everything back: all but what the child held */
@@ -526,4 +592,9 @@ NTA_TEST(secondary_killstep_putswap, "a secondary killed at any instruction of a
 NTA_TEST(secondary_killstep_mixed, "a secondary killed at any instruction of gets and puts across magazines and remote frees loses nothing", 2)
 {
 	return ks_case(KS_MIXED);
+}
+
+NTA_TEST(secondary_killstep_reuse, "a secondary started on the lcore id of one killed in the middle of a magazine load gets and puts", 2)
+{
+	return ks_case(KS_REUSE);
 }

@@ -587,15 +587,13 @@ nta_pool_reset(struct nta_pool *p)
 		nta_mags_forget(p, &lc->ovf, 0);
 		__atomic_store_n(&lc->ovf_n, 0, __ATOMIC_RELAXED);
 		if (lc->s.cap != 0) {
-			__atomic_store_n(&lc->s.len, 0, __ATOMIC_RELAXED);
-			nta_store_spare(&lc->s)->n = 0;
+			nta_store_forget(&lc->s);
 		}
 		nta_lcore_set_last(p, lc, NULL);
 	}
 	for (i = 0; i < NTA_UNREG_SLOTS; i++)
 		if (p->unreg[i].s.cap != 0) {
-			__atomic_store_n(&p->unreg[i].s.len, 0, __ATOMIC_RELAXED);
-			nta_store_spare(&p->unreg[i].s)->n = 0;
+			nta_store_forget(&p->unreg[i].s);
 		}
 	/* magazines, lanes and lane tables stay for the next populate */
 	for (c = p->chunks; c != NULL; c = c->next)

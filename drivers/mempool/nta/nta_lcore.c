@@ -80,11 +80,12 @@ static unsigned int
 nta_lcore_retire_locked(struct nta_pool *p, unsigned int id, int dead)
 {
 	struct nta_lcore *lc = &p->lc[id];
-	unsigned int k = nta_store_count(&lc->s);
+	unsigned int k;
 
 	RTE_ASSERT(nta_lock_held(p));
 	if (dead && lc->s.cap != 0)
 		nta_store_mark_free(p, &lc->s);
+	k = nta_store_count(&lc->s); /* settled above if its thread died */
 	nta_store_detach_locked(p, &lc->s);
 	if (lc->live)
 		p->nb_dead++;
@@ -226,6 +227,32 @@ nta_reap_locked(struct nta_pool *p)
 			nta_drain_dead_locked(p, i);
 		}
 	}
+}
+
+/*
+ * The first call of this process on lcore id, whose part still names
+ * another process: a process that is gone (killed, maybe in the middle of
+ * a magazine change) left it as it was, and a new process given the same
+ * lcore id must not serve itself from that store before it is settled.
+ * The part is retired here, and the caller's path sets it up again when
+ * it finds it without magazines. A part of a live process (two processes
+ * on one lcore id, which EAL does not allow) is left alone.
+ */
+void
+nta_lcore_adopt(struct nta_pool *p, unsigned int id)
+{
+	struct nta_lcore *lc = &p->lc[id];
+
+	RTE_ASSERT(id < RTE_MAX_LCORE);
+	if (lc->pid == 0 || lc->pid == nta_self_pid())
+		return;
+	nta_lock(p);
+	if (nta_lcore_orphaned(lc)) {
+		NTA_LOG(WARNING, "pool %s: lcore %u of process %d, which is gone, gives back what it held before process %d uses the lcore",
+			p->mp->name, id, (int)lc->pid, (int)nta_self_pid());
+		nta_lcore_retire_locked(p, id, 1);
+	}
+	nta_unlock(p);
 }
 
 /* A dequeue is about to fail: take back what lcores that are gone and

@@ -74,7 +74,7 @@ nta_lock_held(struct nta_pool *p)
  * slot lock of unregistered threads needs it on every call, and glibc's
  * getpid() is a system call. A forked child forgets the parent's.
  */
-static int32_t nta_pid_cached;
+int32_t nta_pid_cached;
 /* pids are kept in int32_t (lcore parts, slot holders) */
 static_assert(sizeof(pid_t) <= sizeof(int32_t), "a pid must fit in int32_t");
 

@@ -234,6 +234,7 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_dequeue_unreg(p, objs, n);
 	lc = &p->lc[id];
+	nta_lcore_check(p, lc, id);
 	if (n == 1 && likely(lc->s.len != 0)) {
 		/* rte_mempool_get() of one object, without a cache */
 		unsigned int len = lc->s.len - 1;
@@ -264,6 +265,8 @@ nta_dequeue_contig_blocks(struct rte_mempool *mp, void **first_obj_table,
 
 	if (n == 0)
 		return 0;
+	if (id < RTE_MAX_LCORE)
+		nta_lcore_check(p, &p->lc[id], id);
 	if (id < RTE_MAX_LCORE && p->lc[id].s.cap == 0 &&
 	    nta_lcore_setup(p, id) < 0)
 		id = LCORE_ID_ANY;
@@ -847,6 +850,7 @@ nta_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 	if (unlikely(id >= RTE_MAX_LCORE))
 		return nta_enqueue_unreg(p, objs, n);
 	lc = &p->lc[id];
+	nta_lcore_check(p, lc, id);
 	if (n == 1 && nta_enqueue_one(p, lc, objs[0], nta_owner(id)))
 		return 0;
 	return nta_enqueue_bulk(p, lc, objs, n, id);

@@ -437,6 +437,8 @@ void nta_lock(struct nta_pool *p);
 void nta_unlock(struct nta_pool *p);
 int nta_lock_held(struct nta_pool *p);
 int32_t nta_self_pid(void);
+/* this process's pid once nta_self_pid() has run, else 0 */
+extern int32_t nta_pid_cached;
 
 /* nta_lookup.c: an object's word the long way */
 nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
@@ -461,6 +463,7 @@ int nta_store_attach_locked(struct nta_pool *p, struct nta_store *s);
 void nta_store_detach_locked(struct nta_pool *p, struct nta_store *s);
 int nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 			struct nta_counters *cnt);
+void nta_store_forget(struct nta_store *s);
 int nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 			    struct nta_counters *cnt);
 uint64_t nta_store_count(const struct nta_store *s);
@@ -489,6 +492,19 @@ uint64_t nta_unreg_count(const struct nta_pool *p);
 /* nta_lcore.c: lcore life */
 int nta_lcore_setup(struct nta_pool *p, unsigned int id);
 unsigned int nta_lcore_retire(struct nta_pool *p, unsigned int id);
+void nta_lcore_adopt(struct nta_pool *p, unsigned int id);
+
+/* Is lcore id's part of the pool this process's (or unused)? One compare
+ * per call on the fast paths: a part that names another process, one
+ * that may have been killed in the middle of a call, is retired before
+ * this thread touches it (nta_lcore_adopt()).
+ */
+static inline void
+nta_lcore_check(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
+{
+	if (unlikely(lc->pid != nta_pid_cached))
+		nta_lcore_adopt(p, id);
+}
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
 		     unsigned int id);
 void nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc,

@@ -192,6 +192,9 @@ nta_audit_store(struct nta_audit_ctx *c, const struct nta_store *s)
 {
 	if (s->cap == 0)
 		return 0;
+	if (s->obj == NULL) /* its thread killed in a load: both counts true */
+		return nta_audit_mag(c, s->mag[0], s->mag[0]->n) +
+			nta_audit_mag(c, s->mag[1], s->mag[1]->n);
 	return nta_audit_mag(c, nta_store_cur(s), s->len) +
 		nta_audit_mag(c, nta_store_spare(s), nta_store_spare(s)->n);
 }
@@ -357,6 +360,7 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	lc = &p->lc[id];
 	if (lc->lane_to == NULL)
 		return 0;
+	nta_lcore_check(p, lc, id);
 	/* what the store holds and what others sent home, to the depot;
 	 * the lcore takes magazines again (nta_lcore_setup) at its next get
 	 * or put, which every path reaches through its slow path

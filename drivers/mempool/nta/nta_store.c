@@ -182,6 +182,17 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	return m != NULL ? 1 : -ENOBUFS;
 }
 
+/* Forget what the store holds (its pool is populated again): both
+ * magazines empty, whatever state a killed thread left them in.
+ */
+void
+nta_store_forget(struct nta_store *s)
+{
+	s->mag[0]->n = 0;
+	s->mag[1]->n = 0;
+	nta_store_load(s, 0, s->mag[0]);
+}
+
 /* A store's objects are free, whatever a process killed in the middle of
  * a call left in their words (see nta_store_push()).
  */
