@@ -34,9 +34,16 @@ extern "C" {
 struct rte_mempool_nta_params {
 	/** Arena size in bytes, a power of two (0: build default, 2 MiB). */
 	uint64_t arena_size;
-	/** Objects one lcore keeps in its LIFO before it gives back (0: auto). */
+	/**
+	 * Free objects one lcore keeps (its two magazines of lifo_size / 2
+	 * each) before it trades with the depot (0: auto). The name predates
+	 * the magazines and is kept for the ABI.
+	 */
 	uint32_t lifo_size;
-	/** Slots of each lcore's remote-free ring, a power of two (0: auto). */
+	/**
+	 * Entries of each remote-free lane (one lane per pair of lcores that
+	 * exchange objects), a power of two (0: auto).
+	 */
 	uint32_t ring_size;
 	/** Objects per block for rte_mempool_get_contig_blocks() (0: 8). */
 	uint32_t contig_block_size;
@@ -90,8 +97,8 @@ struct rte_mempool_nta_stats {
 	uint64_t arena_size;     /**< bytes of address space per arena */
 	uint64_t metadata_bytes; /**< driver memory (headers, lists, rings) */
 	uint64_t object_bytes;   /**< memory of the populated objects */
-	uint32_t lifo_size;      /**< per-lcore LIFO capacity */
-	uint32_t ring_size;      /**< per-lcore remote ring capacity */
+	uint32_t lifo_size;      /**< objects per lcore store (2 magazines) */
+	uint32_t ring_size;      /**< entries per remote-free lane */
 	uint32_t active_lcores;  /**< lcores that used the pool */
 	uint32_t flags;          /**< RTE_MEMPOOL_NTA_STATS_F_* */
 	/** Sum over lcores and unregistered threads. */
