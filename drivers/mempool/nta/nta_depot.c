@@ -92,6 +92,7 @@ static inline void
 nta_depot_set_part(struct nta_depot *d, struct nta_mag *m)
 {
 	m->next = NULL;
+	m->filer = 0; /* objects of anyone will be added */
 	d->part = m;
 }
 
@@ -135,6 +136,18 @@ nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m)
 		nta_depot_set_part(d, m); /* the old one just filled up */
 }
 
+/* m has left the depot's lists for a store or an overflow list. */
+static inline void
+nta_depot_out(struct nta_pool *p, struct nta_mag *m)
+{
+	p->depot.nb_mags--;
+	nta_depot_count_add(p, -(int64_t)m->n);
+	/* a filer is only ever the store that filed m full, unchanged since
+	 * (see nta_store_make_room())
+	 */
+	m->filer = 0;
+}
+
 /* Take a magazine from the depot: the fullest one (full set), or an
  * empty one. NULL when there is none of that kind.
  */
@@ -152,11 +165,39 @@ nta_depot_get_locked(struct nta_pool *p, int full)
 	} else {
 		m = nta_mag_list_pop(&d->empty);
 	}
-	if (m != NULL) {
-		d->nb_mags--;
-		nta_depot_count_add(p, -(int64_t)m->n);
-	}
+	if (m != NULL)
+		nta_depot_out(p, m);
 	return m;
+}
+
+/*
+ * A full magazine for the store tagged filer (nta_store_tag()): one it
+ * filed itself if there is one among the NTA_DEPOT_AFFINITY newest (*own
+ * set), else the fullest (*own cleared). Objects then stay with the lcore
+ * that freed them, and the lines of their words with its core: two
+ * lcores trading through the depot would otherwise write words on the
+ * same lines at every hand-out and free (a working set bigger than the
+ * store, on each lcore); and the store need not adopt what it filed.
+ */
+struct nta_mag *
+nta_depot_get_full_locked(struct nta_pool *p, uint32_t filer, int *own)
+{
+	struct nta_mag **pm = &p->depot.full, *m;
+	unsigned int i;
+
+	RTE_ASSERT(nta_lock_held(p) && filer != 0);
+	for (i = 0; i < NTA_DEPOT_AFFINITY && *pm != NULL;
+	     i++, pm = &(*pm)->next) {
+		m = *pm;
+		if (m->filer != filer)
+			continue;
+		*pm = m->next; /* out of the list (loses, at worst) */
+		nta_depot_out(p, m);
+		*own = 1;
+		return m;
+	}
+	*own = 0;
+	return nta_depot_get_locked(p, 1);
 }
 
 /* Loose free objects (their words already FREE) into the depot. */

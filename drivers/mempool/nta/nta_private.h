@@ -60,8 +60,9 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 4u /* 2: magazines and lanes, 3: epochs,
-				     * 4: a store's magazine pair */
+#define NTA_POOL_LAYOUT_VERSION 5u /* 2: magazines and lanes, 3: epochs,
+				     * 4: a store's magazine pair,
+				     * 5: a depot magazine's filer */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -220,7 +221,8 @@ struct nta_lane {
 struct nta_mag {
 	struct nta_mag *next;  /* in a depot or overflow list */
 	uint32_t n;            /* objects (stale while loaded in a store) */
-	uint32_t pad;
+	uint32_t filer;        /* full, in the depot: nta_store_tag() of
+				* the store that filed it (0: none) */
 	void **obj;
 	uint64_t epoch;        /* in an overflow list: the home's epoch when
 				* its frees were sent (one per magazine, so
@@ -256,6 +258,21 @@ struct nta_store {
 	 */
 	struct nta_mag *mag[2];
 };
+
+/* What the depot knows a store by (struct nta_mag.filer): its address,
+ * which is fixed and unique in the process (stores are at least 8-byte
+ * aligned); never 0. Equal tags of two stores would only cost speed.
+ */
+static inline uint32_t
+nta_store_tag(const struct nta_store *s)
+{
+	return (uint32_t)((uintptr_t)s >> 3) | 1u;
+}
+
+/* Full magazines of the depot looked at for one the store filed itself
+ * (nta_depot_get_full_locked()).
+ */
+#define NTA_DEPOT_AFFINITY 8u
 
 /* Index in s->mag of the loaded magazine (0 in the middle of a swap). */
 static inline unsigned int
@@ -450,6 +467,8 @@ void nta_chunks_free(struct nta_pool *p);
 struct nta_mag *nta_mag_new(struct nta_pool *p);
 void nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m);
 struct nta_mag *nta_depot_get_locked(struct nta_pool *p, int full);
+struct nta_mag *nta_depot_get_full_locked(struct nta_pool *p, uint32_t filer,
+					  int *own);
 void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 			  unsigned int n);
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,

@@ -139,6 +139,11 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		rte_compiler_barrier();
 		nta_store_load(s, !i, m);
 		rte_compiler_barrier();
+		/* every object of the spare has this store's owner as home
+		 * byte: what the depot gives back to this store needs no
+		 * adoption (nta_depot_get_full_locked())
+		 */
+		full->filer = nta_store_tag(s);
 		nta_depot_file_locked(p, full);
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, p->mag_size);
 	}
@@ -147,8 +152,10 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 }
 
 /* The loaded magazine is empty: load the full spare, or trade the empty
- * magazine for the depot's fullest. Returns 0 (the spare), 1 (from the
- * depot: the caller adopts its objects, see nta_store_adopt()), or
+ * magazine for a full one of the depot, preferably one this store filed
+ * (nta_depot_get_full_locked()). Returns 0 (the spare, or a magazine this
+ * store filed: its objects' home bytes already name the store's owner),
+ * 1 (another's: the caller adopts its objects, see nta_store_adopt()), or
  * -ENOBUFS when the depot is empty too.
  */
 int
@@ -156,6 +163,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 			struct nta_counters *cnt)
 {
 	struct nta_mag *m;
+	int own = 0;
 
 	RTE_ASSERT(s->cap != 0 && s->len == 0);
 	if (nta_store_spare(s)->n != 0) {
@@ -165,7 +173,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	if (__atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) == 0)
 		return -ENOBUFS;
 	nta_lock(p);
-	m = nta_depot_get_locked(p, 1);
+	m = nta_depot_get_full_locked(p, nta_store_tag(s), &own);
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *empty = s->mag[i];
@@ -179,7 +187,9 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 		nta_cnt_add_by(p, cnt, &cnt->depot_gets, m->n);
 	}
 	nta_unlock(p);
-	return m != NULL ? 1 : -ENOBUFS;
+	if (m == NULL)
+		return -ENOBUFS;
+	return own ? 0 : 1;
 }
 
 /* Forget what the store holds (its pool is populated again): both
