@@ -85,7 +85,12 @@ lts_release() {
 	record "lts-$s/nta-build" $rc "$log"
 	times+=" nta build $(( $(date +%s) - t0 )) s,"
 	[ $rc = 0 ] || return 0
-	plugin=$bdir/drivers/mempool/nta/librte_mempool_nta.so
+	# what dpdk-test gets with -d: EAL refuses a plugin under a folder
+	# that all may write (a clone in /tmp), nta_plugin() gives a private
+	# copy then, as for the system stages (on failure it says why, and
+	# dpdk-test fails with EAL's own line)
+	plugin=$(NTA_BUILD=$bdir nta_plugin) ||
+		plugin=$bdir/drivers/mempool/nta/librte_mempool_nta.so
 
 	# meson install (into a staging folder) puts the plugin where this
 	# DPDK's EAL looks for plugins by itself
