@@ -112,7 +112,10 @@ NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it file
 	CHECK(da_on(main_lc, mp, mine, DA_K, 0) == 0, "main get");
 	CHECK(da_on(w, mp, first, DA_K, 0) == 0, "worker get");
 	CHECK(da_on(w, mp, first, DA_K, 1) == 0, "worker put");
-	/* the main lcore's frees file its magazines on top of the worker's */
+	/* the main lcore's frees file its magazines on top of the worker's:
+	 * four and four, within the eight newest that the depot looks at
+	 * (NTA_DEPOT_AFFINITY)
+	 */
 	CHECK(da_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
 	CHECK(da_on(w, mp, again, DA_K, 0) == 0, "worker get again");
 	qsort(first, DA_K, sizeof(void *), da_ptr_cmp);

@@ -92,7 +92,7 @@ static inline void
 nta_depot_set_part(struct nta_depot *d, struct nta_mag *m)
 {
 	m->next = NULL;
-	m->filer = 0; /* objects of anyone will be added */
+	m->filer = NTA_OWN_FREE; /* objects of anyone will be added */
 	d->part = m;
 }
 
@@ -142,10 +142,10 @@ nta_depot_out(struct nta_pool *p, struct nta_mag *m)
 {
 	p->depot.nb_mags--;
 	nta_depot_count_add(p, -(int64_t)m->n);
-	/* a filer is only ever the store that filed m full, unchanged since
-	 * (see nta_store_make_room())
+	/* a filer is only ever the owner of the store that filed m full,
+	 * its objects unchanged since but for takes (nta_store_make_room())
 	 */
-	m->filer = 0;
+	m->filer = NTA_OWN_FREE;
 }
 
 /* Take a magazine from the depot: the fullest one (full set), or an
@@ -171,9 +171,9 @@ nta_depot_get_locked(struct nta_pool *p, int full)
 }
 
 /*
- * A full magazine for the store tagged filer (nta_store_tag()): one it
- * filed itself if there is one among the NTA_DEPOT_AFFINITY newest (*own
- * set), else the fullest (*own cleared). Objects then stay with the lcore
+ * A full magazine for a store of owner code filer (nta_store_owner()):
+ * one a store of that owner filed if there is one among the
+ * NTA_DEPOT_AFFINITY newest (*own set), else the fullest (*own cleared). Objects then stay with the lcore
  * that freed them, and the lines of their words with its core: two
  * lcores trading through the depot would otherwise write words on the
  * same lines at every hand-out and free (a working set bigger than the
@@ -185,7 +185,7 @@ nta_depot_get_full_locked(struct nta_pool *p, uint32_t filer, int *own)
 	struct nta_mag **pm = &p->depot.full, *m;
 	unsigned int i;
 
-	RTE_ASSERT(nta_lock_held(p) && filer != 0);
+	RTE_ASSERT(nta_lock_held(p) && filer != NTA_OWN_FREE);
 	for (i = 0; i < NTA_DEPOT_AFFINITY && *pm != NULL;
 	     i++, pm = &(*pm)->next) {
 		m = *pm;
@@ -263,9 +263,10 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, unsigned int n)
 						  nta_mag_list_pop(&d->part));
 		} else {
 			nta_mag_list_pop(&d->full);
-			if (m->n == 0)
+			if (m->n == 0) {
+				m->filer = NTA_OWN_FREE; /* only full ones */
 				nta_mag_list_push(&d->empty, m);
-			else
+			} else
 				nta_depot_set_part(d, m);
 		}
 	}

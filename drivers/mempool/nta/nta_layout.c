@@ -519,6 +519,7 @@ nta_mags_forget(struct nta_pool *p, struct nta_mag **list, int depot)
 
 		*list = m->next;
 		m->n = 0;
+		m->filer = NTA_OWN_FREE;
 		m->next = depot ? p->depot.empty : p->ovf_free;
 		if (depot)
 			p->depot.empty = m;

@@ -221,8 +221,9 @@ struct nta_lane {
 struct nta_mag {
 	struct nta_mag *next;  /* in a depot or overflow list */
 	uint32_t n;            /* objects (stale while loaded in a store) */
-	uint32_t filer;        /* full, in the depot: nta_store_tag() of
-				* the store that filed it (0: none) */
+	uint32_t filer;        /* full, in the depot: the owner code of
+				* the store that filed it (nta_store_owner();
+				* NTA_OWN_FREE: none) */
 	void **obj;
 	uint64_t epoch;        /* in an overflow list: the home's epoch when
 				* its frees were sent (one per magazine, so
@@ -258,16 +259,6 @@ struct nta_store {
 	 */
 	struct nta_mag *mag[2];
 };
-
-/* What the depot knows a store by (struct nta_mag.filer): its address,
- * which is fixed and unique in the process (stores are at least 8-byte
- * aligned); never 0. Equal tags of two stores would only cost speed.
- */
-static inline uint32_t
-nta_store_tag(const struct nta_store *s)
-{
-	return (uint32_t)((uintptr_t)s >> 3) | 1u;
-}
 
 /* Full magazines of the depot looked at for one the store filed itself
  * (nta_depot_get_full_locked()).
@@ -431,6 +422,24 @@ nta_pool_ok(const struct nta_pool *p)
 {
 	return p != NULL && p->magic == NTA_POOL_MAGIC &&
 		p->layout == NTA_POOL_LAYOUT;
+}
+
+/*
+ * The owner code of store s of pool p: its lcore's (stores of lcores are
+ * in p->lc[]), or UNREG for a slot of unregistered threads. The depot
+ * knows a filed magazine by it (struct nta_mag.filer): every object in a
+ * store has this code as home byte, so a magazine that comes back to a
+ * store of the same owner needs no adoption. Never NTA_OWN_FREE.
+ */
+static inline uint32_t
+nta_store_owner(const struct nta_pool *p, const struct nta_store *s)
+{
+	uintptr_t a = (uintptr_t)s, lc0 = (uintptr_t)&p->lc[0];
+
+	if (a >= lc0 && a < (uintptr_t)&p->lc[RTE_MAX_LCORE])
+		return nta_owner((unsigned int)((a - lc0) /
+						sizeof(struct nta_lcore)));
+	return NTA_OWN_UNREG;
 }
 
 /*

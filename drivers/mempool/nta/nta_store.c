@@ -143,7 +143,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		 * byte: what the depot gives back to this store needs no
 		 * adoption (nta_depot_get_full_locked())
 		 */
-		full->filer = nta_store_tag(s);
+		full->filer = nta_store_owner(p, s);
 		nta_depot_file_locked(p, full);
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, p->mag_size);
 	}
@@ -173,7 +173,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	if (__atomic_load_n(&p->depot.count, __ATOMIC_RELAXED) == 0)
 		return -ENOBUFS;
 	nta_lock(p);
-	m = nta_depot_get_full_locked(p, nta_store_tag(s), &own);
+	m = nta_depot_get_full_locked(p, nta_store_owner(p, s), &own);
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *empty = s->mag[i];
