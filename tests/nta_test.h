@@ -65,6 +65,7 @@ struct rte_mempool *tp_create(const char *name, unsigned int n,
 			      unsigned int elt, unsigned int cache,
 			      unsigned int flags, void *params);
 int tp_unique(void **objs, unsigned int n);
+int tp_ptr_cmp(const void *a, const void *b);
 int tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
 	       unsigned int bulk);
 int tp_audit_ok(struct rte_mempool *mp);

@@ -33,8 +33,9 @@ tp_create(const char *name, unsigned int n, unsigned int elt,
 	return mp;
 }
 
-static int
-ptr_cmp(const void *a, const void *b)
+/* qsort()/bsearch() order of object pointers */
+int
+tp_ptr_cmp(const void *a, const void *b)
 {
 	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
 
@@ -50,7 +51,7 @@ tp_unique(void **objs, unsigned int n)
 	int dup = 0;
 
 	memcpy(c, objs, sizeof(void *) * n);
-	qsort(c, n, sizeof(void *), ptr_cmp);
+	qsort(c, n, sizeof(void *), tp_ptr_cmp);
 	for (i = 1; i < n; i++)
 		if (c[i] == c[i - 1]) {
 			printf("duplicate object %p\n", c[i]);

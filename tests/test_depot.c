@@ -75,14 +75,6 @@ da_unreg_put(struct rte_mempool *mp, void **objs, unsigned int n)
 	return a.put;
 }
 
-static int
-da_ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static uint64_t
 da_bad_total(struct rte_mempool *mp)
 {
@@ -118,11 +110,11 @@ NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it file
 	 */
 	CHECK(da_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
 	CHECK(da_on(w, mp, again, DA_K, 0) == 0, "worker get again");
-	qsort(first, DA_K, sizeof(void *), da_ptr_cmp);
-	qsort(again, DA_K, sizeof(void *), da_ptr_cmp);
+	qsort(first, DA_K, sizeof(void *), tp_ptr_cmp);
+	qsort(again, DA_K, sizeof(void *), tp_ptr_cmp);
 	for (i = 0; i < DA_K; i++)
 		same += bsearch(&again[i], first, DA_K, sizeof(void *),
-				da_ptr_cmp) != NULL;
+				tp_ptr_cmp) != NULL;
 	CHECK(same == DA_K, "the worker got back %u of its %u objects",
 	      same, DA_K);
 	/* freed by the main lcore: each goes home to the worker, and is
