@@ -84,7 +84,7 @@ nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 		return 0;
 	}
 	if (s != NULL)
-		nta_store_place(s, s->obj, s->len, o);
+		nta_store_place(s, s->obj, s->wc, s->len, o, w);
 	else
 		*obj = o;
 	nta_word_store(w, nta_word_freed(v));
@@ -97,11 +97,14 @@ nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
  */
 static __rte_always_inline nta_word_t *
 nta_drain_word(const struct nta_pool *p, struct nta_lcore *me,
-	       const struct nta_hot_key *k, const void *o, const int paged)
+	       const struct nta_hot_key *k, struct nta_hot_cur *c,
+	       const void *o, const int paged)
 {
-	nta_word_t *w = me != NULL ? nta_hot_find(k, o, paged) : NULL;
+	uint64_t s;
 
-	return likely(w != NULL) ? w : nta_word_slow(p, me, o, NULL);
+	if (likely(me != NULL && nta_hot_cur_slot(k, c, o, paged, &s)))
+		return c->state + s;
+	return nta_word_slow(p, me, o, NULL);
 }
 
 /* The loop of nta_lane_drain(), one per geometry (see nta_paged()). */
@@ -119,8 +122,10 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 				       __ATOMIC_RELAXED);
 	uint64_t run = l->run;
 	struct nta_hot_key k = { .hot = NULL }; /* read only with me */
+	struct nta_hot_cur c;
 	unsigned int n = 0;
 
+	nta_hot_cur_init(&c);
 	if (me != NULL)
 		nta_hot_key_init(p, me, &k);
 	/* acquire: pairs with the producer's release of head; the entries
@@ -135,7 +140,7 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 			run = nta_hdr_epoch(e);
 			continue;
 		}
-		n += nta_home_take(p, nta_drain_word(p, me, &k, (void *)e,
+		n += nta_home_take(p, nta_drain_word(p, me, &k, &c, (void *)e,
 						     paged),
 				   owner, now, run, (void *)e, obj + n, s, cnt);
 		taken++;

@@ -236,12 +236,20 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	lc = &p->lc[id];
 	nta_lcore_check(p, lc, id);
 	if (n == 1 && likely(lc->s.len != 0)) {
-		/* rte_mempool_get() of one object, without a cache */
+		/* rte_mempool_get() of one object, without a cache: its
+		 * word from the word cache (see nta_store_pop())
+		 */
 		unsigned int len = lc->s.len - 1;
 		void *obj = lc->s.obj[len];
 		uint64_t e = nta_epoch_next(lc);
-		nta_word_t *w = nta_word_of(p, lc, obj, NULL);
+		nta_word_t *w;
 
+		if (likely(len >= lc->s.wlo)) {
+			w = lc->s.wc[len];
+		} else {
+			w = nta_word_of(p, lc, obj, NULL);
+			lc->s.wlo = len;
+		}
 		objs[0] = obj;
 		nta_word_store(w, nta_word_used(nta_owner(id), e));
 		nta_epoch_publish(lc, e);
@@ -521,20 +529,20 @@ nta_send_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	      uint32_t own, const int paged)
 {
 	struct nta_hot_key k;
+	struct nta_hot_cur c;
 	unsigned int i;
 
 	if (!nta_send_has_room(b))
 		return 0;
 	n = RTE_MIN(n, b->room - b->need_hdr);
 	nta_hot_key_init(p, lc, &k);
+	nta_hot_cur_init(&c);
 	for (i = 0; i < n; i++) {
 		uint64_t slot;
-		const struct nta_hot *h =
-			nta_hot_slot(&k, objs[i], paged, &slot);
 
 		/* relaxed: see nta_home_set() */
-		if (unlikely(h == NULL ||
-			     __atomic_load_n(&h->home[slot],
+		if (unlikely(!nta_hot_cur_slot(&k, &c, objs[i], paged, &slot) ||
+			     __atomic_load_n(&c.home[slot],
 					     __ATOMIC_RELAXED) != own))
 			break;
 	}
@@ -614,7 +622,7 @@ nta_keep_claim(struct nta_pool *p, struct nta_store *s,
 		return 1;
 	}
 	len = s->len;
-	nta_store_place(s, s->obj, len, obj);
+	nta_store_place(s, s->obj, s->wc, len, obj, w);
 	if (likely(nta_word_claim(w, v)))
 		return 1;
 	/* relaxed: as in nta_store_place() */
@@ -751,25 +759,30 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 		 const int paged)
 {
 	void ** const obj = lc->s.obj;
+	nta_word_t ** const wc = lc->s.wc;
 	unsigned int i, len = lc->s.len;
 	struct nta_hot_key k;
+	struct nta_hot_cur c;
 
 	nta_hot_key_init(p, lc, &k);
+	nta_hot_cur_init(&c);
 	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
-		nta_word_t *w = nta_hot_find(&k, o, paged);
+		nta_word_t *w;
 		nta_word_t v;
+		uint64_t slot;
 
-		if (unlikely(w == NULL))
+		if (unlikely(!nta_hot_cur_slot(&k, &c, o, paged, &slot)))
 			break;
+		w = c.state + slot;
 		v = nta_word_load(w);
 		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;
 		/* FREE before the next object is checked, so that a second
 		 * copy of it in this call is refused
 		 */
-		len = nta_store_place(&lc->s, obj, len, o);
+		len = nta_store_place(&lc->s, obj, wc, len, o, w);
 		nta_word_store(w, nta_word_freed(v));
 	}
 	return i;

@@ -60,9 +60,10 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 5u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 6u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
-				     * 5: a depot magazine's filer */
+				     * 5: a depot magazine's filer,
+				     * 6: a store's word cache */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -216,7 +217,8 @@ struct nta_lane {
 };
 
 /* A magazine: up to mag_size free objects (8 bytes each: their words are
- * found by address when they are handed out).
+ * found by address when they are handed out, unless the store that holds
+ * the magazine kept them in its word cache).
  */
 struct nta_mag {
 	struct nta_mag *next;  /* in a depot or overflow list */
@@ -243,14 +245,24 @@ struct nta_chunk {
 
 /* Free objects held by one lcore or one unregistered-threads slot:
  * Bonwick's loaded and previous magazines. The loaded one is served
- * through obj/st/len, which are all the fast paths touch; the spare is
- * always full or empty, so that a working set moving across a magazine
+ * through obj/wc/len/wlo, which are all the fast paths touch; the spare
+ * is always full or empty, so that a working set moving across a magazine
  * boundary swaps the two instead of going to the depot.
+ *
+ * The word cache: every object placed in the loaded magazine (a free, a
+ * drained remote free) had its word looked up to be checked, and wc
+ * keeps that word beside it, at the same index, so that handing the
+ * object out needs no second lookup. Only entries at or above wlo were
+ * placed since the magazine was loaded; those below it came with the
+ * magazine and are looked up. It is the holder's alone and never read
+ * to recover a store: a killed holder's store is settled from its
+ * magazines, and the next load starts the cache again (wlo = len).
  */
 struct nta_store {
 	void **obj;            /* the loaded magazine's objects; NULL in the
 				* middle of a swap (see nta_store_swap()) */
-	uint64_t pad;
+	nta_word_t **wc;       /* word cache, cap entries; NULL until the
+				* first attach */
 	uint32_t len;          /* owner writes, others read relaxed */
 	uint32_t cap;          /* 0 while the store has no magazines */
 	/* the two magazines: a swap changes which one is loaded (the one
@@ -258,6 +270,9 @@ struct nta_store {
 	 * killed in a swap leaves each magazine findable exactly once
 	 */
 	struct nta_mag *mag[2];
+	uint32_t wlo;          /* holder only: wc[wlo .. len - 1] are the
+				* words of obj[wlo .. len - 1]; wlo <= len */
+	uint32_t pad;
 };
 
 /* Full magazines of the depot looked at for one the store filed itself
@@ -316,8 +331,9 @@ struct nta_hot {
 };
 
 /* Per-lcore part. The owner writes with plain or relaxed stores; readers
- * on other threads use relaxed atomic loads. The first line is all the
- * fast paths touch.
+ * on other threads use relaxed atomic loads. The fast paths touch the
+ * first line (the store), the loaded magazine and its word cache, and the
+ * lookup cache's way of each row of objects.
  */
 struct nta_lcore {
 	struct nta_store s;
@@ -348,8 +364,8 @@ struct nta_lcore {
 	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
-	      offsetof(struct nta_lcore, hot) < RTE_CACHE_LINE_SIZE,
-	      "the store and the lookup cache start in the first cache line");
+	      sizeof(struct nta_store) <= RTE_CACHE_LINE_SIZE,
+	      "the store is in the first cache line");
 
 /* Free objects shared by unregistered threads (see nta_unreg.c): a store
  * behind a try-lock.
@@ -496,6 +512,8 @@ int nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 			    struct nta_counters *cnt);
 uint64_t nta_store_count(const struct nta_store *s);
 void nta_store_mark_free(struct nta_pool *p, struct nta_store *s);
+void nta_store_pop_uncached(const struct nta_pool *p, struct nta_lcore *lc,
+			    void * const *objs, unsigned int n, nta_word_t v);
 
 /* nta_lane.c: remote frees */
 size_t nta_lane_memsize(uint32_t size);
@@ -825,7 +843,7 @@ nta_hot_key_init(const struct nta_pool *p, const struct nta_lcore *lc,
 }
 
 /* Do objects stay within pages smaller than an arena (the grid restarts
- * on each page)? Callers pass the answer to nta_hot_find() as a constant,
+ * on each page)? Callers pass the answer to nta_hot_slot() as a constant,
  * so each case gets its own loop.
  */
 static inline int
@@ -863,14 +881,54 @@ nta_hot_slot(const struct nta_hot_key *k, const void *obj, const int paged,
 	return likely(s < h->nb) ? h : NULL;
 }
 
-/* Word of obj if its arena is in the lookup cache, else NULL. */
-static __rte_always_inline nta_word_t *
-nta_hot_find(const struct nta_hot_key *k, const void *obj, const int paged)
-{
-	uint64_t s;
-	const struct nta_hot *h = nta_hot_slot(k, obj, paged, &s);
+/*
+ * The arena a loop over a row of objects is in, held in registers: a run
+ * of objects from one arena (the usual row: what one lcore handed out
+ * from a magazine) costs one subtract, multiply, rotate and compare each,
+ * without the way's loads. nb 0 until the first object.
+ */
+struct nta_hot_cur {
+	uintptr_t first;
+	nta_word_t *state;
+	uint8_t *home;
+	uint64_t nb;
+};
 
-	return h != NULL ? h->state + s : NULL;
+static __rte_always_inline void
+nta_hot_cur_init(struct nta_hot_cur *c)
+{
+	c->first = 0;
+	c->state = NULL;
+	c->home = NULL;
+	c->nb = 0;
+}
+
+/* Like nta_hot_slot(), trying the arena of the last object first (paged
+ * geometries go to the way every time); c follows obj's arena.
+ */
+static __rte_always_inline int
+nta_hot_cur_slot(const struct nta_hot_key *k, struct nta_hot_cur *c,
+		 const void *obj, const int paged, uint64_t *slot)
+{
+	const struct nta_hot *h;
+
+	if (!paged) {
+		uint64_t q = ((uintptr_t)obj - c->first) * k->inv;
+		uint64_t s = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+
+		if (likely(s < c->nb)) {
+			*slot = s;
+			return 1;
+		}
+	}
+	h = nta_hot_slot(k, obj, paged, slot);
+	if (unlikely(h == NULL))
+		return 0;
+	c->first = h->first;
+	c->state = h->state;
+	c->home = h->home;
+	c->nb = h->nb;
+	return 1;
 }
 
 /* Word of obj, or NULL if obj is not an object start of this pool; its
@@ -1009,33 +1067,6 @@ nta_free_accepts(nta_word_t v, uint32_t owner, uint64_t t, uint64_t now)
 
 /* ---- store fast paths (owner only) ---- */
 
-/* The words of objects handed out by lcore lc: now owner's, from epoch
- * e. Their home bytes already say owner: objects enter a store only from
- * its owner's frees and lanes, or adopted (nta_store_adopt()).
- */
-static __rte_always_inline void
-nta_store_pop_words(const struct nta_pool *p, struct nta_lcore *lc,
-		    void **objs, unsigned int n, uint32_t owner, uint64_t e,
-		    const int paged)
-{
-	const nta_word_t v = nta_word_used(owner, e);
-	struct nta_hot_key k;
-	unsigned int i;
-
-	nta_hot_key_init(p, lc, &k);
-	for (i = 0; i < n; i++) {
-		const struct nta_hot *h;
-		uint64_t s;
-
-		h = nta_hot_slot(&k, objs[i], paged, &s);
-		if (unlikely(h == NULL)) {
-			nta_word_store(nta_word_slow(p, lc, objs[i], NULL), v);
-			continue;
-		}
-		nta_word_store(h->state + s, v);
-	}
-}
-
 /* A new hand-out call of lcore lc: its epoch. */
 static inline uint64_t
 nta_epoch_next(struct nta_lcore *lc)
@@ -1053,54 +1084,64 @@ nta_epoch_publish(struct nta_lcore *lc, uint64_t e)
 	__atomic_store_n(&lc->epoch, e, __ATOMIC_RELEASE);
 }
 
-/* Hand out the n newest objects of a store holding at least n. Two
- * passes: pointers first, words after; interleaved, each load waited on
- * the word store before it. lc: the caller's lookup cache, or NULL.
+/*
+ * Hand out the n newest objects of a store holding at least n: each
+ * pointer copied out and its word stamped in one pass, the word's address
+ * taken from the word cache; the objects that came with the magazine
+ * (below wlo) are copied, then looked up. Their home bytes already say
+ * owner: objects enter a store only from its owner's frees and lanes, or
+ * adopted (nta_store_adopt()).
+ * lc: the caller's part (its epoch stamps the words, its lookup cache
+ * serves the lookups), or NULL for a slot of unregistered threads.
  */
 static inline void
 nta_store_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	      struct nta_store *s, void **objs, unsigned int n,
 	      uint32_t owner)
 {
-	void ** const obj = s->obj;
+	void * const * const obj = s->obj;
+	nta_word_t * const * const wc = s->wc;
 	const unsigned int len = s->len - n;
+	/* how many of the n came with the magazine: the oldest ones */
+	const unsigned int k = s->wlo > len ? s->wlo - len : 0;
+	const uint64_t e = lc != NULL ? nta_epoch_next(lc) : 0;
+	const nta_word_t v = nta_word_used(owner, e);
 	unsigned int i;
 
-	RTE_ASSERT(n <= s->len && s->len <= s->cap);
-	for (i = 0; i < n; i++)
+	RTE_ASSERT(n <= s->len && s->len <= s->cap && s->wlo <= s->len);
+	for (i = 0; i < n - k; i++) {
 		objs[i] = obj[len + n - 1 - i];
-	if (lc == NULL) {
-		for (i = 0; i < n; i++)
-			nta_word_store(nta_word_slow(p, NULL, objs[i], NULL),
-				       nta_word_used(owner, 0));
-	} else {
-		uint64_t e = nta_epoch_next(lc);
-
-		if (nta_paged(p))
-			nta_store_pop_words(p, lc, objs, n, owner, e, 1);
-		else
-			nta_store_pop_words(p, lc, objs, n, owner, e, 0);
-		nta_epoch_publish(lc, e);
+		nta_word_store(wc[len + n - 1 - i], v);
 	}
+	for (; i < n; i++)
+		objs[i] = obj[len + n - 1 - i];
+	if (unlikely(k != 0)) {
+		nta_store_pop_uncached(p, lc, objs + n - k, k, v);
+		s->wlo = len;
+	}
+	if (lc != NULL)
+		nta_epoch_publish(lc, e);
 	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
 }
 
 /*
- * The one push onto a store: obj at position len of its loaded magazine
- * (objs, the caller's copy of s->obj), the length raised at once. Every
- * free puts the object there before its word says FREE: a process killed
- * in between leaves it in the store, where the retirement of the lcore or
- * the take-over of the slot marks it free (nta_store_mark_free()), never
- * free and in no place. The room is the caller's to check. Returns the
- * new length.
+ * The one push onto a store: obj, whose word is w, at position len of its
+ * loaded magazine (objs and wc, the caller's copies of s->obj and s->wc),
+ * the length raised at once. Every free puts the object there before its
+ * word says FREE: a process killed in between leaves it in the store,
+ * where the retirement of the lcore or the take-over of the slot marks it
+ * free (nta_store_mark_free()), never free and in no place. The room is
+ * the caller's to check. Returns the new length.
  */
 static inline unsigned int
-nta_store_place(struct nta_store *s, void **objs, unsigned int len,
-		void *obj)
+nta_store_place(struct nta_store *s, void **objs, nta_word_t **wc,
+		unsigned int len, void *obj, nta_word_t *w)
 {
 	/* the caller's copies are the store's own, and it checked room */
-	RTE_ASSERT(objs == s->obj && len == s->len && len < s->cap);
+	RTE_ASSERT(objs == s->obj && wc == s->wc && len == s->len &&
+		   len < s->cap && s->wlo <= len);
 	objs[len] = obj;
+	wc[len] = w;
 	/* program order is what a kill keeps: the entry is written before
 	 * the length that covers it, and both before the caller's word
 	 * store (a compiler barrier is enough: a killed thread stops at an
@@ -1119,7 +1160,7 @@ nta_store_place(struct nta_store *s, void **objs, unsigned int len,
 static inline void
 nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 {
-	nta_store_place(s, s->obj, s->len, obj);
+	nta_store_place(s, s->obj, s->wc, s->len, obj, w);
 	nta_word_store(w, nta_word_freed(v));
 }
 

@@ -27,6 +27,8 @@ nta_store_load(struct nta_store *s, unsigned int i, struct nta_mag *m)
 	rte_compiler_barrier();
 	s->mag[i] = m;
 	__atomic_store_n(&s->len, m->n, __ATOMIC_RELAXED);
+	/* the word cache starts again: nothing was placed since the load */
+	s->wlo = m->n;
 	rte_compiler_barrier();
 	s->obj = m->obj;
 }
@@ -60,6 +62,11 @@ nta_store_settle(struct nta_store *s)
 			s->mag[i]->n = s->len;
 	if (s->obj == NULL)
 		nta_store_load(s, 0, s->mag[0]);
+	/* a holder killed in a pop may have lowered wlo before len, over
+	 * entries of an earlier magazine: whoever holds the store next
+	 * starts the word cache again
+	 */
+	s->wlo = s->len;
 }
 
 /* Give the store its two magazines: empty ones from the depot when it
@@ -74,6 +81,12 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 	RTE_ASSERT(nta_lock_held(p));
 	if (s->cap != 0)
 		return 0;
+	/* the word cache, kept from one attach to the next */
+	if (s->wc == NULL)
+		s->wc = nta_chunk_alloc(p, (size_t)p->mag_size *
+					sizeof(*s->wc));
+	if (s->wc == NULL)
+		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
 		m[i] = NULL;
 		if (p->depot.nb_mags > p->depot.min_mags)
@@ -219,6 +232,51 @@ nta_store_mark_free(struct nta_pool *p, struct nta_store *s)
 
 			nta_word_store(w, nta_word_freed(nta_word_load(w)));
 		}
+}
+
+/* The words of objects handed out, looked up one by one (they came to
+ * the store with a magazine, so the word cache does not have them): now
+ * v. lc: the caller's lookup cache, or NULL.
+ */
+static __rte_always_inline void
+nta_store_pop_lookup(const struct nta_pool *p, struct nta_lcore *lc,
+		     void * const *objs, unsigned int n, nta_word_t v,
+		     const int paged)
+{
+	struct nta_hot_key k;
+	struct nta_hot_cur c;
+	unsigned int i;
+
+	nta_hot_key_init(p, lc, &k);
+	nta_hot_cur_init(&c);
+	for (i = 0; i < n; i++) {
+		uint64_t s;
+
+		if (unlikely(!nta_hot_cur_slot(&k, &c, objs[i], paged, &s))) {
+			nta_word_store(nta_word_slow(p, lc, objs[i], NULL), v);
+			continue;
+		}
+		nta_word_store(c.state + s, v);
+	}
+}
+
+/* The hand-out of objects that came with a magazine (nta_store_pop()), out
+ * of line: the rarer case.
+ */
+void
+nta_store_pop_uncached(const struct nta_pool *p, struct nta_lcore *lc,
+		       void * const *objs, unsigned int n, nta_word_t v)
+{
+	unsigned int i;
+
+	if (lc == NULL) {
+		for (i = 0; i < n; i++)
+			nta_word_store(nta_word_slow(p, NULL, objs[i], NULL), v);
+	} else if (nta_paged(p)) {
+		nta_store_pop_lookup(p, lc, objs, n, v, 1);
+	} else {
+		nta_store_pop_lookup(p, lc, objs, n, v, 0);
+	}
 }
 
 /* Free objects in a store, read from any thread. */

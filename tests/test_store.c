@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * The store's word cache: a hand-out stamps the words of exactly the
+ * objects it hands out, whether their word addresses come from the cache
+ * (objects freed into the loaded magazine) or from a lookup (objects that
+ * came with a magazine: a swap with the spare, a trade with the depot),
+ * in bulk and one object at a time.
+ */
+
+#include <stdlib.h>
+
+#include "rte_mempool_nta.h"
+#include "nta_test.h"
+
+#define WC_MAG 32          /* lifo_size 64: two magazines of 32 */
+#define WC_N 1024
+#define WC_K (5 * WC_MAG + 7) /* more than the store: depot trades */
+
+static uint64_t
+wc_bad_total(struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_stats st;
+	uint64_t t = 0;
+	unsigned int k;
+
+	if (rte_mempool_nta_stats_get(mp, &st) != 0)
+		return UINT64_MAX;
+	for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
+		t += st.total.bad_frees[k];
+	return t;
+}
+
+/* What the audit says is in the application's hands. */
+static int
+wc_in_use(struct rte_mempool *mp, uint64_t *in_use)
+{
+	struct rte_mempool_nta_audit_report r;
+
+	if (tp_audit_ok(mp) != 0 || rte_mempool_nta_audit(mp, &r) != 0)
+		return -1;
+	*in_use = r.in_use;
+	return 0;
+}
+
+/* Get k objects into objs, in bulks of `bulk` (1: the one-object path). */
+static int
+wc_get(struct rte_mempool *mp, void **objs, unsigned int k,
+       unsigned int bulk)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i += bulk)
+		if (rte_mempool_get_bulk(mp, objs + i, RTE_MIN(bulk, k - i)) != 0)
+			return -1;
+	return 0;
+}
+
+/* Put them back from the middle outwards, so that the magazines fill in
+ * another order than the one they were emptied in.
+ */
+static void
+wc_put(struct rte_mempool *mp, void **objs, unsigned int k,
+       unsigned int bulk)
+{
+	unsigned int i;
+
+	for (i = k / 2; i < k; i += bulk)
+		rte_mempool_put_bulk(mp, objs + i, RTE_MIN(bulk, k - i));
+	for (i = 0; i < k / 2; i += bulk)
+		rte_mempool_put_bulk(mp, objs + i, RTE_MIN(bulk, k / 2 - i));
+}
+
+NTA_TEST(word_cache, "a hand-out stamps exactly its objects' words, cached or looked up", 1)
+{
+	static const unsigned int bulks[] = { 1, 3, 32, WC_K };
+	struct rte_mempool_nta_params prm = { .lifo_size = 2 * WC_MAG };
+	static void *objs[WC_K];
+	struct rte_mempool *mp;
+	void *one;
+	uint64_t in_use, bad;
+	unsigned int round, b, i;
+
+	mp = tp_create("word_cache", WC_N, 64, 0, 0, &prm);
+	CHECK(mp != NULL, "create");
+	for (round = 0; round < 3; round++) {
+		for (b = 0; b < RTE_DIM(bulks); b++) {
+			unsigned int bulk = bulks[b];
+
+			CHECK(wc_get(mp, objs, WC_K, bulk) == 0,
+			      "get %u in bulks of %u", WC_K, bulk);
+			CHECK(tp_unique(objs, WC_K) == 0, "no duplicate");
+			/* a word stamped for the wrong object leaves one
+			 * handed out with a FREE word and one in a magazine
+			 * with a USED one: the audit finds both
+			 */
+			CHECK(wc_in_use(mp, &in_use) == 0, "audit");
+			CHECK(in_use == WC_K, "%" PRIu64 " in use, %u handed out",
+			      in_use, WC_K);
+			/* one more, and back: the top of the store */
+			CHECK(rte_mempool_get(mp, &one) == 0, "one more");
+			rte_mempool_put(mp, one);
+			wc_put(mp, objs, WC_K, bulk);
+			CHECK(wc_in_use(mp, &in_use) == 0 && in_use == 0,
+			      "%" PRIu64 " in use after the puts", in_use);
+		}
+	}
+	/* every object handed out and given back is FREE: a second free of
+	 * each is refused and counted, and nothing comes twice
+	 */
+	CHECK(wc_get(mp, objs, WC_K, 32) == 0, "get");
+	wc_put(mp, objs, WC_K, 32);
+	bad = wc_bad_total(mp);
+	for (i = 0; i < WC_K; i++)
+		rte_mempool_put(mp, objs[i]);
+	CHECK(wc_bad_total(mp) - bad == WC_K, "%" PRIu64 " of %u second frees refused",
+	      wc_bad_total(mp) - bad, WC_K);
+	CHECK(rte_mempool_avail_count(mp) == WC_N, "all back once: %u",
+	      rte_mempool_avail_count(mp));
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	rte_mempool_free(mp);
+	return 0;
+}
