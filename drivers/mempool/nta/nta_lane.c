@@ -64,15 +64,15 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 }
 
 /* Validate a free of o (word w) sent at epoch t to home `owner`; on
- * success its word is FREE and the object is in *obj: pushed onto s when
- * obj is the free end of store s (nta_store_place(): in its place before
- * its word says FREE), else written to the caller's buffer (s NULL).
- * Returns 1 if kept.
+ * success its word is `to` (0: FREE) and the object is in *obj: pushed
+ * onto s when obj is the free end of store s (nta_store_place(): in its
+ * place before its word says FREE), else written to the caller's buffer
+ * (s NULL). Returns 1 if kept.
  */
 static __rte_always_inline unsigned int
 nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 	      uint64_t now, uint64_t t, void *o, void **obj,
-	      struct nta_store *s, struct nta_counters *cnt)
+	      struct nta_store *s, struct nta_counters *cnt, nta_word_t to)
 {
 	nta_word_t v;
 
@@ -87,7 +87,7 @@ nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 		nta_store_place(s, s->obj, s->wc, s->len, o, w);
 	else
 		*obj = o;
-	nta_word_store(w, nta_word_freed(v));
+	nta_word_store(w, to != 0 ? to : nta_word_freed(v));
 	return 1;
 }
 
@@ -112,14 +112,17 @@ static __rte_always_inline unsigned int
 nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 		    struct nta_lcore *me, uint32_t owner, void **obj,
 		    struct nta_store *s, unsigned int max,
-		    struct nta_counters *cnt, const int paged)
+		    struct nta_counters *cnt, uint64_t e, const int paged)
 {
 	uint32_t tail = l->tail, head, taken = 0;
 	/* relaxed: only the home writes it, and the home or the lock
-	 * holder draining a home that left (after it left) reads it
+	 * holder draining a home that left (after it left) reads it. A
+	 * hand-out reads the words against its own epoch, so that a second
+	 * copy of an object it took in this drain is refused.
 	 */
-	uint64_t now = __atomic_load_n(&p->lc[l->home].epoch,
-				       __ATOMIC_RELAXED);
+	uint64_t now = e != 0 ? e : __atomic_load_n(&p->lc[l->home].epoch,
+						    __ATOMIC_RELAXED);
+	const nta_word_t to = e != 0 ? nta_word_used(owner, e) : 0;
 	uint64_t run = l->run;
 	struct nta_hot_key k = { .hot = NULL }; /* read only with me */
 	struct nta_hot_cur c;
@@ -142,7 +145,7 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 		}
 		n += nta_home_take(p, nta_drain_word(p, me, &k, &c, (void *)e,
 						     paged),
-				   owner, now, run, (void *)e, obj + n, s, cnt);
+				   owner, now, run, (void *)e, obj + n, s, cnt, to);
 		taken++;
 	}
 	l->run = run;
@@ -157,11 +160,11 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 static unsigned int
 nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	       uint32_t owner, void **obj, struct nta_store *s,
-	       unsigned int max, struct nta_counters *cnt)
+	       unsigned int max, struct nta_counters *cnt, uint64_t e)
 {
 	return nta_paged(p) ?
-		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, 1) :
-		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, 0);
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 1) :
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 0);
 }
 
 /* Take the overflow list of home (under the lock), validate it. */
@@ -169,10 +172,13 @@ static unsigned int
 nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     struct nta_lcore *me, uint32_t owner, void **obj,
 		     struct nta_store *s, unsigned int max,
-		     struct nta_counters *cnt)
+		     struct nta_counters *cnt, uint64_t e)
 {
 	struct nta_lcore *lc = &p->lc[home];
-	uint64_t now = __atomic_load_n(&lc->epoch, __ATOMIC_RELAXED);
+	/* relaxed, and a hand-out's own epoch: see nta_lane_drain_loop() */
+	uint64_t now = e != 0 ? e : __atomic_load_n(&lc->epoch,
+						    __ATOMIC_RELAXED);
+	const nta_word_t to = e != 0 ? nta_word_used(owner, e) : 0;
 	unsigned int k = 0;
 
 	RTE_ASSERT(nta_lock_held(p));
@@ -188,7 +194,7 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 			 */
 			k += nta_home_take(p, nta_word_of(p, me, o, NULL),
 					   owner, now, m->epoch, o, obj + k,
-					   s, cnt);
+					   s, cnt, to);
 			rte_compiler_barrier();
 			m->n--;
 			__atomic_store_n(&lc->ovf_n, lc->ovf_n - 1,
@@ -212,11 +218,13 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
  * Take back up to max objects freed to home by others, validated, into
  * obj. me is the home's own part when the home drains (its lookup cache),
  * NULL for a lock holder (locked) draining a home whose thread has left.
- * s: see nta_home_take().
+ * s: see nta_home_take(). e: 0, or the epoch of a hand-out by the home
+ * (me, s NULL) that takes them straight to the caller: their words say
+ * USED at e at once, never FREE in between (nta_lcore_take()).
  */
 unsigned int
 nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
-		void **obj, struct nta_store *s, unsigned int max)
+		void **obj, struct nta_store *s, unsigned int max, uint64_t e)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home);
@@ -231,12 +239,12 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
 		k += nta_lane_drain(p, l, me, owner, obj + k, s, max - k,
-				    cnt);
+				    cnt, e);
 	if (k < max && __atomic_load_n(&lc->ovf_n, __ATOMIC_RELAXED) != 0) {
 		if (me != NULL)
 			nta_lock(p);
 		k += nta_ovf_drain_locked(p, home, me, owner, obj + k, s,
-					  max - k, cnt);
+					  max - k, cnt, e);
 		if (me != NULL)
 			nta_unlock(p);
 	}
@@ -286,7 +294,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home)
 		       nta_sweep_room(p, lc) == 0)
 			kept += nta_lane_drain(p, l, lc, owner,
 					       s->obj + s->len, s,
-					       s->cap - s->len, &lc->cnt);
+					       s->cap - s->len, &lc->cnt, 0);
 	}
 	/* relaxed: ovf_n is a hint here; what the lock holds is exact.
 	 * Each round takes one entry at least.
@@ -298,7 +306,7 @@ nta_lanes_sweep(struct nta_pool *p, unsigned int home)
 		nta_lock(p);
 		kept += nta_ovf_drain_locked(p, home, lc, owner,
 					     s->obj + s->len, s,
-					     s->cap - s->len, &lc->cnt);
+					     s->cap - s->len, &lc->cnt, 0);
 		nta_unlock(p);
 	}
 	nta_cnt_fast(&lc->cnt.remote_drained, kept);
@@ -325,7 +333,7 @@ nta_dead_take_locked(struct nta_pool *p, unsigned int home,
 		/* sent now, within the call that frees it */
 		k += nta_home_take(p, nta_word_of(p, NULL, obj[i], NULL),
 				   nta_owner(home), now, now, obj[i], ok + k,
-				   NULL, &lc->cnt);
+				   NULL, &lc->cnt, 0);
 		if (k == RTE_DIM(ok)) {
 			nta_depot_put_locked(p, ok, k);
 			kept += k;

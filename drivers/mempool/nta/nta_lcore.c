@@ -69,7 +69,7 @@ nta_drain_dead_locked(struct nta_pool *p, unsigned int id)
 	unsigned int got, k = 0;
 
 	RTE_ASSERT(nta_lock_held(p) && id < RTE_MAX_LCORE);
-	while ((got = nta_lanes_drain(p, id, NULL, obj, NULL, NTA_BATCH)) != 0) {
+	while ((got = nta_lanes_drain(p, id, NULL, obj, NULL, NTA_BATCH, 0)) != 0) {
 		nta_depot_put_locked(p, obj, got);
 		k += got;
 	}
@@ -114,6 +114,32 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 /* The loaded magazine is empty: the spare if it is full, else what others
  * freed to this lcore, else the depot. 0, 1 (from the depot), or -ENOBUFS.
  */
+/*
+ * Hand out up to n objects that others freed to lcore id, straight from
+ * its lanes into objs: each is validated and its word goes from the use
+ * the free ended to the new one, epoch e, in one store (no FREE in
+ * between, no placing in the store and taking out again). Each object is
+ * in objs before its word changes, and the lane's tail moves past it
+ * after: a process killed in the drain leaves what it took in its
+ * caller's hands, as any hand-out does, and the entries in the lane,
+ * which the reaper validates again and either refuses or takes back to
+ * the depot (a stamp one ahead of the published epoch reads as old);
+ * never in two live places. Returns how many.
+ */
+unsigned int
+nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
+	       void **objs, unsigned int n)
+{
+	uint64_t e = nta_epoch_next(lc);
+	unsigned int k;
+
+	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id]);
+	k = nta_lanes_drain(p, id, lc, objs, NULL, n, e);
+	if (k != 0)
+		nta_epoch_publish(lc, e);
+	return k;
+}
+
 int
 nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 {
@@ -129,7 +155,7 @@ nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	 * (a process killed in the drain leaves nothing outside a place)
 	 */
 	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s,
-			    s->cap - s->len);
+			    s->cap - s->len, 0);
 	if (k != 0)
 		return 0;
 	return nta_store_swap_or_depot(p, s, &lc->cnt);

@@ -115,6 +115,15 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 		return -ENOBUFS;
 	memcpy(save, objs, n * sizeof(void *));
 	while (done < n) {
+		/* an empty store, and no full spare to swap in: what others
+		 * freed to this lcore goes straight to the caller
+		 */
+		if (s->len == 0 && lc != NULL && nta_store_spare(s)->n == 0 &&
+		    (k = nta_lcore_take(p, lc, id, objs + done,
+					n - done)) != 0) {
+			done += k;
+			continue;
+		}
 		if (s->len == 0) {
 			ret = lc != NULL ? nta_lcore_refill(p, lc, id) :
 				nta_store_swap_or_depot(p, s, cnt);

@@ -521,7 +521,7 @@ struct nta_lane *nta_lane_create(struct nta_pool *p, unsigned int src,
 				 unsigned int home);
 unsigned int nta_lanes_drain(struct nta_pool *p, unsigned int home,
 			     struct nta_lcore *me, void **obj,
-			     struct nta_store *s, unsigned int max);
+			     struct nta_store *s, unsigned int max, uint64_t e);
 uint64_t nta_lanes_pending(const struct nta_pool *p, unsigned int home);
 uint64_t nta_lanes_sweep(struct nta_pool *p, unsigned int home);
 void nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
@@ -553,6 +553,8 @@ nta_lcore_check(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 }
 int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
 		     unsigned int id);
+unsigned int nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc,
+			    unsigned int id, void **objs, unsigned int n);
 void nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc,
 		     unsigned int id);
 void nta_reap_locked(struct nta_pool *p);
