@@ -269,8 +269,10 @@ ks_check(struct ks_view *v, const struct nta_pool *p,
 				uint32_t k;
 
 				for (k = 0; k < m->n && k < p->mag_size; k++)
-					ks_count_pending(v, p, m->obj[k], i,
-							 pend);
+					if (!nta_is_hdr((uintptr_t)m->obj[k]))
+						ks_count_pending(v, p,
+								 m->obj[k], i,
+								 pend);
 			}
 		}
 		for (l = lc->lanes_in; l != NULL; l = l->next) {

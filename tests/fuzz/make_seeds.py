@@ -86,6 +86,13 @@ seeds = {
     # the 11th driver allocation fails: lcore 0's first use of pool A
     'alloc_fail': bytes([0x80, 10]) + pool(500, 64, arena=2) + pool(30, 64) +
     op(GET, 10) + op(SWITCH, 1) + op(GET, 10) + op(PUT, ALL) + op(AUDIT),
+    # found by a 10-minute run: driver allocations fail from the 35th on
+    # (lanes and overflow magazines cannot be made), and bursts put on
+    # the other lcore at ever new epochs of the home: before overflow
+    # magazines held runs of several epochs, each send took one of the
+    # magazines the depot lends, they ran out and frees were lost
+    'ovf_many_epochs': bytes.fromhex(
+        '80220dfeffff000000f70000ffffffffffffffffffffffffffffffffffffff7f'),
     # the 3rd driver allocation fails: pool A's populate, which must free
     # all it took
     'alloc_fail_populate': bytes([0x80, 2]) + pool(500, 64) + pool(30, 64) +

@@ -188,6 +188,15 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		while (m->n != 0 && k < max) {
 			void *o = m->obj[m->n - 1];
 
+			if (nta_is_hdr((uintptr_t)o)) {
+				/* the run below was sent at this epoch (a
+				 * kill in between reads the header again)
+				 */
+				m->epoch = nta_hdr_epoch((uintptr_t)o);
+				rte_compiler_barrier();
+				m->n--;
+				continue;
+			}
 			/* placed (or refused) before it leaves the list: a
 			 * holder killed in between leaves a copy that the
 			 * next drain refuses, never an object in no place
@@ -364,8 +373,15 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 	return n;
 }
 
-/* Append n frees, sent at home's epoch e, to its overflow list (under
- * the lock), in magazines of that epoch.
+/*
+ * Append n frees, sent at home's epoch e, to its overflow list (under
+ * the lock). A magazine holds runs of frees of one epoch each: the
+ * newest run's epoch is the magazine's (m->epoch), and each older run is
+ * closed by a header entry with its epoch (nta_run_hdr(), as in lanes),
+ * which the drain, taking entries from the top, meets before the run.
+ * Sends at new epochs fill the newest magazine instead of each taking
+ * one, so that the magazines the depot lends when memory runs out are
+ * used up only by frees, and by one header per send at most.
  */
 void
 nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
@@ -376,9 +392,15 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 	RTE_ASSERT(nta_lock_held(p) && home < RTE_MAX_LCORE);
 	while (n != 0) {
 		struct nta_mag *m = lc->ovf;
+		/* a header closes the run below when the epoch changes */
+		uint32_t hdr = m != NULL && m->n != 0 && m->epoch != e;
 		uint32_t k;
 
-		if (m == NULL || m->n == p->mag_size || m->epoch != e) {
+		if (m != NULL && m->n + hdr < p->mag_size) {
+			if (hdr)
+				m->obj[m->n++] = (void *)nta_run_hdr(m->epoch);
+			m->epoch = e;
+		} else {
 			m = p->ovf_free;
 			if (m != NULL)
 				p->ovf_free = m->next;
@@ -386,7 +408,7 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 				m = nta_mag_new(p);
 			/* out of memory: borrow an empty magazine of the
 			 * depot (given back when the home has drained it);
-			 * it has one for each object out of it
+			 * it keeps one for each object out of it
 			 */
 			if (unlikely(m == NULL))
 				m = nta_depot_get_locked(p, 0);

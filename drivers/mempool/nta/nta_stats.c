@@ -249,9 +249,20 @@ nta_audit_lanes(struct nta_audit_ctx *c, unsigned int home)
 				nta_audit_pending(c, (void *)e, run, home);
 		}
 	}
-	for (m = lc->ovf; m != NULL; m = m->next)
-		for (i = 0; i < m->n; i++)
-			nta_audit_pending(c, m->obj[i], m->epoch, home);
+	/* from the top down, as the drain takes them: a header gives the
+	 * epoch of the run below it (nta_ovf_push_locked())
+	 */
+	for (m = lc->ovf; m != NULL; m = m->next) {
+		run = m->epoch;
+		for (i = m->n; i-- != 0;) {
+			uintptr_t e = (uintptr_t)m->obj[i];
+
+			if (nta_is_hdr(e))
+				run = nta_hdr_epoch(e);
+			else
+				nta_audit_pending(c, (void *)e, run, home);
+		}
+	}
 }
 
 static void
