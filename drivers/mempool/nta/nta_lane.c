@@ -136,16 +136,16 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 	 */
 	head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 	while (tail != head && n < max) {
-		uintptr_t e = l->ent[tail & l->mask];
+		uintptr_t ent = l->ent[tail & l->mask];
 
 		tail++;
-		if (unlikely(nta_is_hdr(e))) {
-			run = nta_hdr_epoch(e);
+		if (unlikely(nta_is_hdr(ent))) {
+			run = nta_hdr_epoch(ent);
 			continue;
 		}
-		n += nta_home_take(p, nta_drain_word(p, me, &k, &c, (void *)e,
+		n += nta_home_take(p, nta_drain_word(p, me, &k, &c, (void *)ent,
 						     paged),
-				   owner, now, run, (void *)e, obj + n, s, cnt, to);
+				   owner, now, run, (void *)ent, obj + n, s, cnt, to);
 		taken++;
 	}
 	l->run = run;
@@ -244,6 +244,8 @@ nta_lanes_drain(struct nta_pool *p, unsigned int home, struct nta_lcore *me,
 	/* the home itself, or a lock holder for a home that left */
 	RTE_ASSERT(home < RTE_MAX_LCORE && (me == lc || me == NULL));
 	RTE_ASSERT(s == NULL || (s == &lc->s && max <= s->cap - s->len));
+	/* a hand-out is the home's own, into the caller's array */
+	RTE_ASSERT(e == 0 || (me == lc && s == NULL));
 	/* acquire: pairs with the release in nta_lane_create() */
 	for (l = __atomic_load_n(&lc->lanes_in, __ATOMIC_ACQUIRE);
 	     l != NULL && k < max; l = l->next)
@@ -397,9 +399,19 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 		uint32_t k;
 
 		if (m != NULL && m->n + hdr < p->mag_size) {
-			if (hdr)
-				m->obj[m->n++] = (void *)nta_run_hdr(m->epoch);
+			/* in program order, each store covered before it is
+			 * published, as the drain reads: a holder killed
+			 * here (under the lock) may lose the send, but never
+			 * leaves a run under another run's epoch
+			 */
+			if (hdr) {
+				m->obj[m->n] = (void *)nta_run_hdr(m->epoch);
+				rte_compiler_barrier();
+				m->n++;
+				rte_compiler_barrier();
+			}
 			m->epoch = e;
+			rte_compiler_barrier();
 		} else {
 			m = p->ovf_free;
 			if (m != NULL)
@@ -408,7 +420,7 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 				m = nta_mag_new(p);
 			/* out of memory: borrow an empty magazine of the
 			 * depot (given back when the home has drained it);
-			 * it keeps one for each object out of it
+			 * it keeps room for every object out of it
 			 */
 			if (unlikely(m == NULL))
 				m = nta_depot_get_locked(p, 0);
@@ -420,10 +432,12 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			m->n = 0;
 			m->epoch = e;
 			m->next = lc->ovf;
+			rte_compiler_barrier();
 			lc->ovf = m;
 		}
 		k = RTE_MIN(n, p->mag_size - m->n);
 		memcpy(m->obj + m->n, obj, k * sizeof(*obj));
+		rte_compiler_barrier();
 		m->n += k;
 		obj += k;
 		n -= k;

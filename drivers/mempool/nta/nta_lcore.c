@@ -111,9 +111,6 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
 	return k;
 }
 
-/* The loaded magazine is empty: the spare if it is full, else what others
- * freed to this lcore, else the depot. 0, 1 (from the depot), or -ENOBUFS.
- */
 /*
  * Hand out up to n objects that others freed to lcore id, straight from
  * its lanes into objs: each is validated and its word goes from the use
@@ -123,8 +120,9 @@ nta_lcore_retire(struct nta_pool *p, unsigned int id)
  * after: a process killed in the drain leaves what it took in its
  * caller's hands, as any hand-out does, and the entries in the lane,
  * which the reaper validates again and either refuses or takes back to
- * the depot (a stamp one ahead of the published epoch reads as old);
- * never in two live places. Returns how many.
+ * the depot (a stamp one ahead of the published epoch reads as the
+ * oldest 24-bit age once that epoch is past 2^24, else as a later
+ * hand-out); never in two live places. Returns how many.
  */
 unsigned int
 nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
@@ -140,6 +138,9 @@ nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
 	return k;
 }
 
+/* The loaded magazine is empty: the spare if it is full, else what others
+ * freed to this lcore, else the depot. 0, 1 (from the depot), or -ENOBUFS.
+ */
 int
 nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 {

@@ -60,10 +60,11 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 6u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 7u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
-				     * 6: a store's word cache */
+				     * 6: a store's word cache,
+				     * 7: run headers in overflow lists */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -222,14 +223,17 @@ struct nta_lane {
  */
 struct nta_mag {
 	struct nta_mag *next;  /* in a depot or overflow list */
-	uint32_t n;            /* objects (stale while loaded in a store) */
+	uint32_t n;            /* objects (stale while loaded in a store);
+				* in an overflow list, entries: objects and
+				* run headers */
 	uint32_t filer;        /* full, in the depot: the owner code of
 				* the store that filed it (nta_store_owner();
 				* NTA_OWN_FREE: none) */
 	void **obj;
 	uint64_t epoch;        /* in an overflow list: the home's epoch when
-				* its frees were sent (one per magazine, so
-				* that a free never needs a second slot) */
+				* the newest run of frees was sent (older
+				* runs are closed by headers, see
+				* nta_ovf_push_locked()) */
 };
 /* a magazine's object array follows its header in the same allocation
  * (nta_mag_new(), nta_depot_reserve_locked())
@@ -1032,7 +1036,8 @@ nta_home_set(uint8_t *home, uint32_t owner)
  * Lane entries are object pointers (even: objects are at least 8-byte
  * aligned) and run headers, odd: the home's epoch e, read by the sender
  * while it held the objects, as (e << 1) | 1, before the objects of the
- * run. (Overflow magazines carry their epoch in the magazine.)
+ * run. (Overflow magazines carry the newest run's epoch in the magazine,
+ * and a header after each older run.)
  */
 /* the header keeps e's low 63 bits: a lane entry must hold 64 */
 static_assert(sizeof(uintptr_t) == sizeof(uint64_t),

@@ -70,10 +70,12 @@ struct rte_mempool_nta_lcore_stats {
 				  *   unregistered threads: in their shared
 				  *   slots) */
 	uint64_t ring_pending;   /**< frees waiting in its remote ring now */
-	uint64_t local_hits;     /**< objects served from its LIFO */
+	uint64_t local_hits;     /**< objects it handed out (from its LIFO, or
+				  *   straight from its rings) */
 	uint64_t local_frees;    /**< objects it freed to its own LIFO */
 	uint64_t remote_sent;    /**< objects it freed to another lcore's ring */
-	uint64_t remote_drained; /**< objects taken back from its own ring */
+	uint64_t remote_drained; /**< objects taken back from its own rings
+				  *   (into its LIFO or straight out) */
 	uint64_t depot_gets;     /**< objects it took from the depot */
 	uint64_t depot_puts;     /**< objects it gave to the depot */
 	uint64_t failed_dequeues;/**< dequeue calls answered -ENOBUFS */
