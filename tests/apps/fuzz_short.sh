@@ -60,15 +60,16 @@ mkdir -p "$work/corpus"
 cp "$NTA_ROOT"/tests/fuzz/corpus/* "$work/corpus/"
 
 fails=0
-# 1. every seed once, on its own (a clear verdict per seed)
-for s in "$NTA_ROOT"/tests/fuzz/corpus/*; do
+# 1. every seed once, on its own (a clear verdict per seed), and every
+# reproducer of a fixed defect (tests/fuzz/regress, not fuzzed from)
+for s in "$NTA_ROOT"/tests/fuzz/corpus/* "$NTA_ROOT"/tests/fuzz/regress/*; do
 	if ! (cd "$work" && timeout 120 "$bin" "$s") >"$work/seed.log" 2>&1; then
 		echo "FAIL seed $(basename "$s")"
 		grep -A3 -E "VIOLATION|ERROR: |runtime error" "$work/seed.log" | head -n 12
 		fails=$((fails + 1))
 	fi
 done
-[ $fails = 0 ] && echo "ok   $(ls "$NTA_ROOT"/tests/fuzz/corpus | wc -l) seeds replayed"
+[ $fails = 0 ] && echo "ok   $(ls "$NTA_ROOT"/tests/fuzz/corpus | wc -l) seeds and $(ls "$NTA_ROOT"/tests/fuzz/regress | wc -l) reproducers replayed"
 
 # 2. fuzz for $secs seconds
 (cd "$work" && timeout $((secs + 180)) "$bin" "$work/corpus" \
