@@ -17,6 +17,8 @@
 #include <rte_errno.h>
 #include <rte_mempool.h>
 
+#include "rte_mempool_nta.h"
+
 #define CHECK(cond, ...) do { \
 	if (!(cond)) { \
 		printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
@@ -69,6 +71,9 @@ int tp_ptr_cmp(const void *a, const void *b);
 int tp_get_all(struct rte_mempool *mp, void **objs, unsigned int max,
 	       unsigned int bulk);
 int tp_audit_ok(struct rte_mempool *mp);
+uint64_t tp_bad_count(struct rte_mempool *mp,
+		      enum rte_mempool_nta_bad_kind kind);
+uint64_t tp_bad_total(struct rte_mempool *mp);
 int tp_fast_counters(const struct rte_mempool *mp);
 int tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg);
 unsigned int tp_worker(void);

@@ -12,15 +12,6 @@
 #include "rte_mempool_nta.h"
 #include "nta_test.h"
 
-static uint64_t
-bad_count(struct rte_mempool *mp, enum rte_mempool_nta_bad_kind k)
-{
-	struct rte_mempool_nta_stats st;
-
-	rte_mempool_nta_stats_get(mp, &st);
-	return st.total.bad_frees[k];
-}
-
 struct remote_arg {
 	struct rte_mempool *mp;
 	void **objs;
@@ -72,7 +63,7 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	CHECK(rte_mempool_get(mp, &o) == 0, "get");
 	rte_mempool_put(mp, o);
 	rte_mempool_put(mp, o);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1, "double free counted");
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1, "double free counted");
 	CHECK(rte_mempool_avail_count(mp) == n, "count unchanged: %u", rte_mempool_avail_count(mp));
 
 	/* free of something never handed out */
@@ -81,7 +72,7 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_put(mp, x);
 	rte_mempool_put(mp, x);
 	rte_mempool_put(mp, o);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 2, "second double free");
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 2, "second double free");
 
 	/* the same object twice in one bulk free on its home (fast loop) */
 	CHECK(rte_mempool_get(mp, &o) == 0 && rte_mempool_get(mp, &x) == 0,
@@ -90,7 +81,7 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	stackvar[1] = x;
 	stackvar[2] = o;
 	rte_mempool_put_bulk(mp, stackvar, 3);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 3,
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 3,
 	      "double free in one call counted");
 	CHECK(rte_mempool_avail_count(mp) == n, "count after double free in one call: %u",
 	      rte_mempool_avail_count(mp));
@@ -100,25 +91,25 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_ops_enqueue_bulk(mp, &heap, 1);
 	x = NULL;
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 3, "foreign: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 3, "foreign: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
 	x = RTE_PTR_ADD(dpdk_mem, 64);
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 4, "DPDK heap memory");
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 4, "DPDK heap memory");
 
 	CHECK(rte_mempool_get(mp, &o) == 0, "get");
 	x = RTE_PTR_ADD(o, 8);
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
 	x = RTE_PTR_SUB(o, 8);
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 2, "interior: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 2, "interior: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
 	rte_mempool_put(mp, o);
 
 	CHECK(rte_mempool_get(other, &x) == 0, "get other");
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL) == 1, "other pool: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL) == 1, "other pool: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL));
 	rte_mempool_put(other, x);
 	CHECK(rte_mempool_avail_count(other) == 64, "other pool untouched");
 
@@ -163,8 +154,8 @@ NTA_TEST(bad_free_stale, "a pointer into a freed pool's memory is refused, no cr
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
 	x = RTE_PTR_ADD(m, 64);
 	rte_mempool_ops_enqueue_bulk(mp, &x, 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 2, "refused as foreign: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 2, "refused as foreign: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
 	CHECK_OK(pool_whole(mp, 256));
 	rte_mempool_free(mp);
 	return 0;
@@ -186,13 +177,13 @@ NTA_TEST(bad_frees_remote, "double frees across lcores refused, never handed out
 	rte_mempool_put_bulk(mp, objs, 64);
 	rte_mempool_put_bulk(mp, objs, 64);
 	CHECK(tp_run_on(w, home_flush_fn, mp) == 0, "home drains");
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 64, "64 refused: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 64, "64 refused: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
 	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
 	/* worker frees them again after they came home */
 	a.get = 0;
 	CHECK(tp_run_on(w, remote_fn, &a) == 0, "worker put");
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 128, "128 refused");
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 128, "128 refused");
 	CHECK(rte_mempool_avail_count(mp) == n, "count %u", rte_mempool_avail_count(mp));
 	CHECK(tp_audit_ok(mp) == 0, "audit");
 	/* every object still obtainable exactly once, from the worker */
@@ -246,14 +237,14 @@ NTA_TEST(bad_frees_remote_row, "a remote bulk free with own objects, bad pointer
 	CHECK(ls.remote_sent == nw + 1 && ls.local_frees == 1,
 	      "sent %lu (want %u), kept %lu (want 1)", ls.remote_sent, nw + 1,
 	      ls.local_frees);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 1, "foreign: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 1, "interior: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 1, "foreign: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN));
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR) == 1, "interior: %lu",
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_INTERIOR));
 	CHECK(tp_run_on(w, home_flush_fn, mp) == 0, "home drains");
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
 	      "the copy refused at home: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
 	CHECK(rte_mempool_avail_count(mp) == n, "count %u",
 	      rte_mempool_avail_count(mp));
 	CHECK_OK(pool_whole(mp, n));
@@ -278,9 +269,9 @@ NTA_TEST(bad_free_across_magazines, "a copy in a local bulk free that fills seve
 	CHECK(rte_mempool_get_bulk(mp, objs, k) == 0, "get %u", k);
 	objs[k] = objs[3];
 	rte_mempool_put_bulk(mp, objs, k + 1);
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) == 1,
 	      "the copy refused: %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
 	CHECK(rte_mempool_nta_lcore_stats_get(mp, rte_lcore_id(), &ls) == 0 &&
 	      ls.local_frees == k && ls.depot_puts != 0,
 	      "kept %lu (want %u), to the depot %lu (want some)",

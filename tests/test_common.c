@@ -102,6 +102,32 @@ tp_audit_ok(struct rte_mempool *mp)
 	return ret;
 }
 
+/* Bad frees of one kind refused on mp so far (UINT64_MAX: no stats). */
+uint64_t
+tp_bad_count(struct rte_mempool *mp, enum rte_mempool_nta_bad_kind kind)
+{
+	struct rte_mempool_nta_stats st;
+
+	if (rte_mempool_nta_stats_get(mp, &st) != 0)
+		return UINT64_MAX;
+	return st.total.bad_frees[kind];
+}
+
+/* Bad frees of every kind refused on mp so far (UINT64_MAX: no stats). */
+uint64_t
+tp_bad_total(struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_stats st;
+	uint64_t n = 0;
+	unsigned int k;
+
+	if (rte_mempool_nta_stats_get(mp, &st) != 0)
+		return UINT64_MAX;
+	for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
+		n += st.total.bad_frees[k];
+	return n;
+}
+
 int
 tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg)
 {

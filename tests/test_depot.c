@@ -75,20 +75,6 @@ da_unreg_put(struct rte_mempool *mp, void **objs, unsigned int n)
 	return a.put;
 }
 
-static uint64_t
-da_bad_total(struct rte_mempool *mp)
-{
-	struct rte_mempool_nta_stats st;
-	uint64_t t = 0;
-	unsigned int k;
-
-	if (rte_mempool_nta_stats_get(mp, &st) != 0)
-		return UINT64_MAX;
-	for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
-		t += st.total.bad_frees[k];
-	return t;
-}
-
 NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it filed", 2)
 {
 	struct rte_mempool_nta_params prm = { .lifo_size = 2 * DA_MAG };
@@ -142,8 +128,8 @@ NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it file
 	CHECK(da_on(w, mp, big, DA_BIG, 0) == 0, "worker gets %u", DA_BIG);
 	CHECK(tp_unique(big, DA_BIG) == 0, "no duplicate");
 	CHECK(da_on(w, mp, big, DA_BIG, 1) == 0, "worker puts them back");
-	CHECK(da_bad_total(mp) == 0, "no free refused: %" PRIu64,
-	      da_bad_total(mp));
+	CHECK(tp_bad_total(mp) == 0, "no free refused: %" PRIu64,
+	      tp_bad_total(mp));
 	CHECK(rte_mempool_avail_count(mp) == DA_N, "all back: %u",
 	      rte_mempool_avail_count(mp));
 	CHECK(tp_audit_ok(mp) == 0, "audit");

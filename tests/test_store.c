@@ -19,20 +19,6 @@
 #define WC_N 1024
 #define WC_K (5 * WC_MAG + 7) /* more than the store: depot trades */
 
-static uint64_t
-wc_bad_total(struct rte_mempool *mp)
-{
-	struct rte_mempool_nta_stats st;
-	uint64_t t = 0;
-	unsigned int k;
-
-	if (rte_mempool_nta_stats_get(mp, &st) != 0)
-		return UINT64_MAX;
-	for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
-		t += st.total.bad_frees[k];
-	return t;
-}
-
 /* What the audit says is in the application's hands. */
 static int
 wc_in_use(struct rte_mempool *mp, uint64_t *in_use)
@@ -112,11 +98,11 @@ NTA_TEST(word_cache, "a hand-out stamps exactly its objects' words, cached or lo
 	 */
 	CHECK(wc_get(mp, objs, WC_K, 32) == 0, "get");
 	wc_put(mp, objs, WC_K, 32);
-	bad = wc_bad_total(mp);
+	bad = tp_bad_total(mp);
 	for (i = 0; i < WC_K; i++)
 		rte_mempool_put(mp, objs[i]);
-	CHECK(wc_bad_total(mp) - bad == WC_K, "%" PRIu64 " of %u second frees refused",
-	      wc_bad_total(mp) - bad, WC_K);
+	CHECK(tp_bad_total(mp) - bad == WC_K, "%" PRIu64 " of %u second frees refused",
+	      tp_bad_total(mp) - bad, WC_K);
 	CHECK(rte_mempool_avail_count(mp) == WC_N, "all back once: %u",
 	      rte_mempool_avail_count(mp));
 	CHECK(tp_audit_ok(mp) == 0, "audit");

@@ -114,30 +114,6 @@ creator_start(struct creator *c)
 	usleep(300 * 1000);
 }
 
-static uint64_t
-bad_count(struct rte_mempool *mp, enum rte_mempool_nta_bad_kind k)
-{
-	struct rte_mempool_nta_stats st;
-
-	if (rte_mempool_nta_stats_get(mp, &st) != 0)
-		return UINT64_MAX;
-	return st.total.bad_frees[k];
-}
-
-static uint64_t
-bad_total(struct rte_mempool *mp)
-{
-	struct rte_mempool_nta_stats st;
-	uint64_t n = 0;
-	unsigned int k;
-
-	if (rte_mempool_nta_stats_get(mp, &st) != 0)
-		return UINT64_MAX;
-	for (k = 0; k < RTE_MEMPOOL_NTA_BAD_MAX; k++)
-		n += st.total.bad_frees[k];
-	return n;
-}
-
 /* ---- a bad free from an application's walk callback ---- */
 
 struct walk_ctx {
@@ -185,11 +161,11 @@ NTA_TEST(bad_free_in_walk, "a bad free inside rte_mempool_walk() with a pool bei
 	CHECK(w.seen, "walk saw the pool");
 	CHECK(w.creator_blocked, "the creator did not wait for the lock");
 	CHECK(w.cr.ok, "create after the walk");
-	CHECK(bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 1 &&
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL) == 1,
+	CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN) == 1 &&
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL) == 1,
 	      "bad frees counted: foreign %lu, other pool %lu",
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN),
-	      bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL));
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_FOREIGN),
+	      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_OTHER_POOL));
 	CHECK(rte_mempool_avail_count(mp) == 256, "pool unchanged: %u",
 	      rte_mempool_avail_count(mp));
 	rte_mempool_put(other, w.bad[1]);
@@ -308,8 +284,8 @@ NTA_TEST(unregister_bad_cache, "a thread leaves with bad pointers in its caches 
 
 	CHECK(l.reg == 0, "register");
 	CHECK(cr.ok, "create while the thread left");
-	CHECK(bad_total(a) == 1 && bad_total(b) == 1, "bad frees counted: %lu %lu",
-	      bad_total(a), bad_total(b));
+	CHECK(tp_bad_total(a) == 1 && tp_bad_total(b) == 1, "bad frees counted: %lu %lu",
+	      tp_bad_total(a), tp_bad_total(b));
 	CHECK(rte_mempool_default_cache(a, l.lcore)->len == 0 &&
 	      rte_mempool_default_cache(b, l.lcore)->len == 0, "caches flushed");
 	CHECK(rte_mempool_avail_count(a) == 256 && rte_mempool_avail_count(b) == 256,
