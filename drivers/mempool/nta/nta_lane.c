@@ -91,6 +91,27 @@ nta_home_take(struct nta_pool *p, nta_word_t *w, uint32_t owner,
 	return 1;
 }
 
+/*
+ * The epoch a drain for home `owner` reads the words against (`now`),
+ * and what an accepted free's word becomes (0: FREE). A hand-out at
+ * epoch e (nta_lcore_take()) reads them against e itself, so that a
+ * second copy of an object it took in the same drain, now stamped e, is
+ * refused; otherwise the home's epoch, read relaxed: only the home
+ * writes it, and the home or the lock holder draining a home that left
+ * (after it left) reads it.
+ */
+static __rte_always_inline uint64_t
+nta_drain_now(const struct nta_lcore *home, uint64_t e)
+{
+	return e != 0 ? e : __atomic_load_n(&home->epoch, __ATOMIC_RELAXED);
+}
+
+static __rte_always_inline nta_word_t
+nta_drain_to(uint32_t owner, uint64_t e)
+{
+	return e != 0 ? nta_word_used(owner, e) : 0;
+}
+
 /* Word of o, an object the sender found in this pool: through the
  * drainer's lookup cache (me NULL: a lock holder draining for a home that
  * left), else the directory.
@@ -115,14 +136,8 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 		    struct nta_counters *cnt, uint64_t e, const int paged)
 {
 	uint32_t tail = l->tail, head, taken = 0;
-	/* relaxed: only the home writes it, and the home or the lock
-	 * holder draining a home that left (after it left) reads it. A
-	 * hand-out reads the words against its own epoch, so that a second
-	 * copy of an object it took in this drain is refused.
-	 */
-	uint64_t now = e != 0 ? e : __atomic_load_n(&p->lc[l->home].epoch,
-						    __ATOMIC_RELAXED);
-	const nta_word_t to = e != 0 ? nta_word_used(owner, e) : 0;
+	const uint64_t now = nta_drain_now(&p->lc[l->home], e);
+	const nta_word_t to = nta_drain_to(owner, e);
 	uint64_t run = l->run;
 	struct nta_hot_key k = { .hot = NULL }; /* read only with me */
 	struct nta_hot_cur c;
@@ -175,10 +190,8 @@ nta_ovf_drain_locked(struct nta_pool *p, unsigned int home,
 		     struct nta_counters *cnt, uint64_t e)
 {
 	struct nta_lcore *lc = &p->lc[home];
-	/* relaxed, and a hand-out's own epoch: see nta_lane_drain_loop() */
-	uint64_t now = e != 0 ? e : __atomic_load_n(&lc->epoch,
-						    __ATOMIC_RELAXED);
-	const nta_word_t to = e != 0 ? nta_word_used(owner, e) : 0;
+	const uint64_t now = nta_drain_now(lc, e);
+	const nta_word_t to = nta_drain_to(owner, e);
 	unsigned int k = 0;
 
 	RTE_ASSERT(nta_lock_held(p));
@@ -281,7 +294,7 @@ nta_sweep_room(struct nta_pool *p, struct nta_lcore *lc)
  * to the head seen here (later entries may keep coming; they wait for the
  * next sweep), then the overflow list as it is now. Kept objects go
  * straight into the home's loaded magazine, its length raised before each
- * word says FREE, as in a refill (a process killed in a sweep leaves
+ * word says FREE (a process killed in a sweep leaves
  * nothing outside a place); a full magazine is changed first. Returns how
  * many were kept.
  */

@@ -3,8 +3,9 @@
  */
 
 /*
- * Per-lcore life: first use (store and lane table), refill (the spare,
- * then frees sent home by others, then the depot), and handing everything
+ * Per-lcore life: first use (store and lane table), the direct take of
+ * frees sent home by others (when the store and its spare are empty,
+ * before the depot), sweeps, and handing everything
  * back when a registered thread leaves or its process is gone, so that
  * nothing stays stranded behind a dead lcore id.
  */
@@ -136,30 +137,6 @@ nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc, unsigned int id,
 	if (k != 0)
 		nta_epoch_publish(lc, e);
 	return k;
-}
-
-/* The loaded magazine is empty: the spare if it is full, else what others
- * freed to this lcore, else the depot. 0, 1 (from the depot), or -ENOBUFS.
- */
-int
-nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
-{
-	struct nta_store *s = &lc->s;
-	unsigned int k;
-
-	/* the caller's own part, its loaded magazine empty */
-	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id] && s->cap != 0 &&
-		   s->len == 0);
-	if (nta_store_spare(s)->n != 0)
-		return nta_store_swap_or_depot(p, s, &lc->cnt);
-	/* straight into the loaded magazine, its length raised per object
-	 * (a process killed in the drain leaves nothing outside a place)
-	 */
-	k = nta_lanes_drain(p, id, lc, s->obj + s->len, s,
-			    s->cap - s->len, 0);
-	if (k != 0)
-		return 0;
-	return nta_store_swap_or_depot(p, s, &lc->cnt);
 }
 
 /*

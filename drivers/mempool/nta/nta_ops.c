@@ -125,8 +125,7 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 			continue;
 		}
 		if (s->len == 0) {
-			ret = lc != NULL ? nta_lcore_refill(p, lc, id) :
-				nta_store_swap_or_depot(p, s, cnt);
+			ret = nta_store_swap_or_depot(p, s, cnt);
 			if (unlikely(ret < 0)) {
 				nta_store_undo(p, s, lc, objs, done, cnt);
 				memcpy(objs, save, n * sizeof(void *));
@@ -245,24 +244,8 @@ nta_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 	lc = &p->lc[id];
 	nta_lcore_check(p, lc, id);
 	if (n == 1 && likely(lc->s.len != 0)) {
-		/* rte_mempool_get() of one object, without a cache: its
-		 * word from the word cache (see nta_store_pop())
-		 */
-		unsigned int len = lc->s.len - 1;
-		void *obj = lc->s.obj[len];
-		uint64_t e = nta_epoch_next(lc);
-		nta_word_t *w;
-
-		if (likely(len >= lc->s.wlo)) {
-			w = lc->s.wc[len];
-		} else {
-			w = nta_word_of(p, lc, obj, NULL);
-			lc->s.wlo = len;
-		}
-		objs[0] = obj;
-		nta_word_store(w, nta_word_used(nta_owner(id), e));
-		nta_epoch_publish(lc, e);
-		__atomic_store_n(&lc->s.len, len, __ATOMIC_RELAXED);
+		/* rte_mempool_get() of one object, without a cache */
+		nta_store_pop(p, lc, &lc->s, objs, 1, nta_owner(id));
 		nta_cnt_fast(&lc->cnt.local_hits, 1);
 		nta_lcore_tick(p, lc, id);
 		return 0;

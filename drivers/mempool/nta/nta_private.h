@@ -555,8 +555,6 @@ nta_lcore_check(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	if (unlikely(lc->pid != nta_pid_cached))
 		nta_lcore_adopt(p, id);
 }
-int nta_lcore_refill(struct nta_pool *p, struct nta_lcore *lc,
-		     unsigned int id);
 unsigned int nta_lcore_take(struct nta_pool *p, struct nta_lcore *lc,
 			    unsigned int id, void **objs, unsigned int n);
 void nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc,
@@ -735,12 +733,18 @@ nta_dir_find(const struct nta_pool *p, uintptr_t obj)
  * a single compare of the result against the slot count, which also
  * rejects off "below zero" (a huge unsigned off).
  */
+static __rte_always_inline uint64_t
+nta_div_rot(uint64_t off, uint64_t inv, unsigned int rot)
+{
+	uint64_t q = off * inv;
+
+	return (q >> rot) | (q << ((64 - rot) & 63));
+}
+
 static inline uint64_t
 nta_div_exact(const struct nta_layout *l, uint64_t off)
 {
-	uint64_t q = off * l->div_inv;
-
-	return (q >> l->div_rot) | (q << ((64 - l->div_rot) & 63));
+	return nta_div_rot(off, l->div_inv, l->div_rot);
 }
 
 /* Slot index of addr in a, or -1 if addr is not an object start. */
@@ -860,7 +864,7 @@ nta_paged(const struct nta_pool *p)
 
 /*
  * The way of obj's arena in the lookup cache and obj's slot in it (*slot),
- * or NULL. Unpaged: one multiply and rotate (nta_div_exact) and one
+ * or NULL. Unpaged: one multiply and rotate (nta_div_rot) and one
  * compare; paged, the slot is found page by page as in nta_arena_slot().
  */
 static __rte_always_inline const struct nta_hot *
@@ -873,11 +877,10 @@ nta_hot_slot(const struct nta_hot_key *k, const void *obj, const int paged,
 	uint64_t rel = addr - h->first, q, s;
 
 	if (!paged) {
-		q = rel * k->inv;
-		s = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+		s = nta_div_rot(rel, k->inv, k->rot);
 	} else {
-		q = (rel & ((UINT64_C(1) << k->page_shift) - 1)) * k->inv;
-		q = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+		q = nta_div_rot(rel & ((UINT64_C(1) << k->page_shift) - 1),
+				k->inv, k->rot);
 		/* rel below 2^arena_shift: addr is not below first */
 		if (unlikely(q >= k->per_page || (rel >> k->arena_shift) != 0))
 			return NULL;
@@ -919,8 +922,8 @@ nta_hot_cur_slot(const struct nta_hot_key *k, struct nta_hot_cur *c,
 	const struct nta_hot *h;
 
 	if (!paged) {
-		uint64_t q = ((uintptr_t)obj - c->first) * k->inv;
-		uint64_t s = (q >> k->rot) | (q << ((64 - k->rot) & 63));
+		uint64_t s = nta_div_rot((uintptr_t)obj - c->first, k->inv,
+					 k->rot);
 
 		if (likely(s < c->nb)) {
 			*slot = s;
