@@ -125,6 +125,15 @@ regress = {
     # magazines the depot lends, they ran out and frees were lost
     'ovf_many_epochs': bytes.fromhex(
         '80220dfeffff000000f70000ffffffffffffffffffffffffffffffffffffff7f'),
+    # the same, harder: every driver allocation fails from the 19th on,
+    # lcore 0 gets one object at a time while lcore 1 frees two, each send
+    # at a new epoch of lcore 0 with a run header of its own: headers and
+    # partly filled magazines used up what the depot lends and frees were
+    # lost; now the overflow lists are judged again under one epoch and
+    # packed before the depot lends (nta_ovf_squeeze_locked())
+    'ovf_single_sends': bytes([0x80, 18]) +
+    pool(256, 64, lifo=5, retry=1) + pool(16, 64) + op(GET, 204, 0) +
+    (op(BURST, 1, 2) + op(SWITCH, 0)) * 190,
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

@@ -12,7 +12,8 @@
  * and the depot owns at least ceil(populated / M) + 1, so while it has at
  * most one partial magazine it always has an empty one for a store that
  * gives back a full one: were none empty, it would hold more objects than
- * the pool has.
+ * the pool has. It owns one more per lcore that has used the pool, which
+ * it lends to overflow lists when memory runs out (nta_lane.c).
  */
 
 #include <errno.h>
@@ -273,16 +274,33 @@ nta_depot_take_locked(struct nta_pool *p, void **objs, unsigned int n)
 	return got;
 }
 
+/* Lcores that have used the pool: each may be the home of an overflow
+ * list (under the lock).
+ */
+static uint32_t
+nta_homes_locked(const struct nta_pool *p)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		n += p->lc[i].lane_to != NULL;
+	return n;
+}
+
 /* Give the depot the magazines the counting argument asks for, for a
- * pool of `objects`: done before objects are added, so that adding them
- * cannot fail.
+ * pool of `objects` and the lcores that have used it so far: done before
+ * objects are added (and at each lcore's first use), so that adding them
+ * cannot fail. One magazine per M objects and one more, and one per lcore
+ * for the partly filled overflow magazine it may be home to (see
+ * nta_ovf_squeeze_locked()). Only what the count grew by is added: the
+ * depot may have lent magazines to overflow lists.
  */
 int
 nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 {
 	struct nta_depot *d = &p->depot;
 	uint32_t want = (uint32_t)((objects + p->mag_size - 1) /
-				   p->mag_size) + 1;
+				   p->mag_size) + 1 + nta_homes_locked(p);
 	size_t one = RTE_ALIGN_CEIL(sizeof(struct nta_mag) +
 				    (size_t)p->mag_size * sizeof(void *),
 				    sizeof(void *));
@@ -290,22 +308,38 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	uint32_t i;
 
 	RTE_ASSERT(nta_lock_held(p));
-	if (d->nb_mags < want) {
-		/* in one allocation: a chunk header per magazine would add
-		 * a few percent to the 8 bytes per object they cost
-		 */
-		c = nta_chunk_alloc(p, one * (want - d->nb_mags));
-		if (c == NULL)
-			return -ENOMEM;
-		for (i = d->nb_mags; i < want; i++, c += one) {
-			struct nta_mag *m = (struct nta_mag *)c;
+	if (want <= d->min_mags)
+		return 0;
+	/* in one allocation: a chunk header per magazine would add a few
+	 * percent to the 8 bytes per object they cost
+	 */
+	c = nta_chunk_alloc(p, one * (want - d->min_mags));
+	if (c == NULL)
+		return -ENOMEM;
+	for (i = d->min_mags; i < want; i++, c += one) {
+		struct nta_mag *m = (struct nta_mag *)c;
 
-			m->obj = RTE_PTR_ADD(m, sizeof(*m));
-			nta_depot_file_locked(p, m);
-		}
+		m->obj = RTE_PTR_ADD(m, sizeof(*m));
+		nta_depot_file_locked(p, m);
 	}
 	d->min_mags = want;
 	return 0;
+}
+
+/* A magazine an overflow list no longer needs: back to the depot while it
+ * has lent some (nta_ovf_push_locked()), else kept for overflow lists.
+ */
+void
+nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m)
+{
+	RTE_ASSERT(nta_lock_held(p));
+	if (p->depot.nb_mags < p->depot.min_mags) {
+		m->n = 0;
+		nta_depot_file_locked(p, m);
+	} else {
+		m->next = p->ovf_free;
+		p->ovf_free = m;
+	}
 }
 
 /* ---- contiguous blocks ---- */

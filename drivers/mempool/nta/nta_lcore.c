@@ -47,7 +47,11 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 		 */
 		nta_reap_locked(p);
 	}
-	if (nta_store_attach_locked(p, &lc->s) < 0)
+	/* the depot's magazine for this home's overflow (counted once its
+	 * lane table is there; a failed try is made up by the next one)
+	 */
+	if (nta_depot_reserve_locked(p, p->populated) < 0 ||
+	    nta_store_attach_locked(p, &lc->s) < 0)
 		ret = -ENOMEM;
 	if (ret == 0 && !lc->live) {
 		if (!fresh)

@@ -503,6 +503,7 @@ void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 				   unsigned int n);
 int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
+void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner, uint64_t e);
 
