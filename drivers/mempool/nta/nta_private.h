@@ -394,7 +394,7 @@ struct nta_depot {
 	struct nta_mag *empty;
 	struct nta_mag *part;
 	uint32_t nb_mags;
-	uint32_t min_mags;           /* ceil(populated / M) + 1 */
+	uint32_t min_mags;           /* ceil(populated / M) + 1 + homes */
 	uint64_t count;
 };
 
