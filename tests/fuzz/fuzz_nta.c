@@ -693,7 +693,7 @@ do_mixed(struct fz_pool *pm, struct fz_pool *other, uint8_t sel, uint16_t arg,
 	put_checked(pm, fz_buf, k + 1u, k, 1, kind, bad);
 }
 
-/* The same held object freed twice (or three times) in one call. */
+/* The same held object freed two to five times in one call. */
 static void
 do_twice(struct fz_pool *pm, uint16_t arg, uint8_t shape)
 {
@@ -721,6 +721,22 @@ do_twice(struct fz_pool *pm, uint16_t arg, uint8_t shape)
 	if (shape & 2) {
 		fz_buf[n++] = pm->objs[i];
 		extra = 2;
+	}
+	if ((shape & 4) && pm->nheld > 0) {
+		/* two more copies, then another good object: sent home, the
+		 * copies wait together (a list that memory running out
+		 * makes the driver repack)
+		 */
+		unsigned int i2 = pm->hl[(arg + 1) % pm->nheld];
+
+		fz_buf[n++] = pm->objs[i];
+		fz_buf[n++] = pm->objs[i];
+		pat_check(pm, pm->objs[i2], pm->tag[i2], "held object modified");
+		unhold(pm, i2);
+		fz_buf[n++] = pm->objs[i2];
+		put_checked(pm, fz_buf, n, 2, n - 2,
+			    RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE, NULL);
+		return;
 	}
 	put_checked(pm, fz_buf, n, 1, extra, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE,
 		    NULL);

@@ -17,7 +17,7 @@ Input format (fuzz_nta.c): a 16-byte header, then operations.
       << 3), lifo index, ring index
   operations: op, a, b  (op 12 reads one more byte)
       op & 15: 0/1 get, 2/3 put, 4 bad free, 5 put with a bad pointer
-      mixed in, 6 same object twice, 7 lcore switch (a % 5; 4 = none),
+      mixed in, 6 same object 2 to 5 times, 7 lcore switch (a % 5; 4 = none),
       8 flush, 9 audit, 10 contiguous blocks, 11 stats/dump, 12 thread
       that registers, 13 get straight from the handler, 14/15 get here and
       put on the next lcore
@@ -134,6 +134,15 @@ regress = {
     'ovf_single_sends': bytes([0x80, 18]) +
     pool(256, 64, lifo=5, retry=1) + pool(16, 64) + op(GET, 204, 0) +
     (op(BURST, 1, 2) + op(SWITCH, 0)) * 190,
+    # found by review of that fix: copies of one object (an application's
+    # double free) waiting together in an overflow list used up what the
+    # depot lends, and a good free after them was lost; now copies are
+    # dropped (and counted) when repacking was not enough. Magazines of 1,
+    # allocations failing from the 20th on; an unregistered thread frees
+    # 14 objects, then one object five times and another one
+    'ovf_copies': bytes([0x80, 0x13]) + pool(16, 64, lifo=2, retry=1) +
+    pool(16, 64) + op(GET, 16, v=1) + op(SWITCH, 4) + op(PUT, 14, v=1) +
+    op(TWICE, 0, v=6),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

@@ -291,9 +291,10 @@ nta_homes_locked(const struct nta_pool *p)
  * pool of `objects` and the lcores that have used it so far: done before
  * objects are added (and at each lcore's first use), so that adding them
  * cannot fail. One magazine per M objects and one more, and one per lcore
- * for the partly filled overflow magazine it may be home to (see
- * nta_ovf_squeeze_locked()). Only what the count grew by is added: the
- * depot may have lent magazines to overflow lists.
+ * for the partly filled overflow magazine it may be home to (nta_ovf.c).
+ * Only what the count grew by is added, less what the depot has beyond
+ * the count already: it may have lent magazines to overflow lists, and
+ * stores give theirs back when they leave.
  */
 int
 nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
@@ -304,19 +305,23 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	size_t one = RTE_ALIGN_CEIL(sizeof(struct nta_mag) +
 				    (size_t)p->mag_size * sizeof(void *),
 				    sizeof(void *));
+	/* magazines the depot has beyond what it must keep serve first */
+	uint32_t spare = d->nb_mags > d->min_mags ? d->nb_mags - d->min_mags : 0;
 	uint8_t *c;
 	uint32_t i;
 
 	RTE_ASSERT(nta_lock_held(p));
-	if (want <= d->min_mags)
+	if (want <= d->min_mags + spare) {
+		d->min_mags = RTE_MAX(d->min_mags, want);
 		return 0;
+	}
 	/* in one allocation: a chunk header per magazine would add a few
 	 * percent to the 8 bytes per object they cost
 	 */
-	c = nta_chunk_alloc(p, one * (want - d->min_mags));
+	c = nta_chunk_alloc(p, one * (want - d->min_mags - spare));
 	if (c == NULL)
 		return -ENOMEM;
-	for (i = d->min_mags; i < want; i++, c += one) {
+	for (i = d->min_mags + spare; i < want; i++, c += one) {
 		struct nta_mag *m = (struct nta_mag *)c;
 
 		m->obj = RTE_PTR_ADD(m, sizeof(*m));
@@ -324,22 +329,6 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	}
 	d->min_mags = want;
 	return 0;
-}
-
-/* A magazine an overflow list no longer needs: back to the depot while it
- * has lent some (nta_ovf_push_locked()), else kept for overflow lists.
- */
-void
-nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m)
-{
-	RTE_ASSERT(nta_lock_held(p));
-	if (p->depot.nb_mags < p->depot.min_mags) {
-		m->n = 0;
-		nta_depot_file_locked(p, m);
-	} else {
-		m->next = p->ovf_free;
-		p->ovf_free = m;
-	}
 }
 
 /* ---- contiguous blocks ---- */

@@ -383,149 +383,11 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 }
 
 /*
- * Out of memory: room for overflow without allocating.
- *
- * The depot lends its empty magazines to overflow lists, and it owns one
- * per M objects, one more, and one per home (nta_depot_reserve_locked()).
- * That is enough while every magazine of every overflow list but one per
- * home is full of objects; run headers and partly filled magazines break
- * it. So when a send finds no magazine, every list is rewritten first:
- * each entry validated again, under one epoch per home, without headers,
- * and packed. Then the count holds: were the depot out of empty ones, it
- * would hold more objects than the pool has.
- *
- * One epoch for a whole list: T, the home's epoch read (acquire) before
- * the words are. Every stamp made at T or before is then in the word, and
- * a word written later says FREE or a use after T. An entry sent at t
- * (t <= T) whose word says a use by the home up to t is therefore judged
- * the same at T as at t, whenever it is drained; any other one is refused
- * at t now and for ever, and is refused now, counted as the drain would
- * count it. Words are read relative to T + 2^22: a stamp up to that far
- * ahead (the home goes on handing out) or 2^23 behind (the oldest a sweep
- * leaves) reads right.
- */
-#define NTA_OVF_AHEAD (UINT64_C(1) << 22)
-
-/* Is the free of o, sent at t, kept when its list is judged at T? */
-static int
-nta_ovf_keep(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
-	     void *o, uint64_t t, uint64_t T)
-{
-	nta_word_t v = nta_word_load(nta_word_of(p, NULL, o, NULL));
-
-	if (nta_free_accepts(v, owner, t, T + NTA_OVF_AHEAD))
-		return 1;
-	nta_bad_free(p, &lc->cnt, o, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
-	return 0;
-}
-
-/*
- * Validate a magazine of home's list at T and pack what is kept at its
- * bottom, in place, from the bottom up: each kept object moves down only,
- * over entries already judged, and under a run no later than its own (a
- * holder killed here leaves a copy, refused when drained, or an object
- * judged under an earlier epoch, refused: lost, never accepted wrongly).
- * Returns how many were refused.
- */
-static uint32_t
-nta_ovf_rejudge(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
-		struct nta_mag *m, uint64_t T)
-{
-	uint32_t i = 0, w = 0, end, refused = 0;
-	uint64_t t;
-
-	while (i < m->n) {
-		/* the run from i: its epoch is in the header above it, or
-		 * the magazine's for the newest run
-		 */
-		for (end = i; end < m->n && !nta_is_hdr((uintptr_t)m->obj[end]);
-		     end++)
-			;
-		t = end < m->n ? nta_hdr_epoch((uintptr_t)m->obj[end]) :
-			m->epoch;
-		for (; i < end; i++) {
-			void *o = m->obj[i];
-
-			if (nta_ovf_keep(p, lc, owner, o, t, T))
-				m->obj[w++] = o;
-			else
-				refused++;
-		}
-		i = end + 1; /* past the header */
-	}
-	rte_compiler_barrier();
-	m->n = w;
-	rte_compiler_barrier();
-	m->epoch = T;
-	return refused;
-}
-
-/* Move k objects from the top of src to the top of dst, both judged at
- * the same epoch: copied first, so that a holder killed here leaves a
- * second copy (refused when drained), never none. The depot moves the
- * other way round (nta_mag_move()): a copy there would be handed out
- * twice.
- */
-static void
-nta_ovf_move(struct nta_mag *dst, struct nta_mag *src, uint32_t k)
-{
-	memcpy(dst->obj + dst->n, src->obj + src->n - k, k * sizeof(void *));
-	rte_compiler_barrier();
-	dst->n += k;
-	rte_compiler_barrier();
-	src->n -= k;
-}
-
-/* Rewrite home's list at its epoch now: validated, headers gone, every
- * magazine full but the first. Returns that epoch.
- */
-static uint64_t
-nta_ovf_repack_locked(struct nta_pool *p, unsigned int home)
-{
-	struct nta_lcore *lc = &p->lc[home];
-	const uint32_t owner = nta_owner(home), M = p->mag_size;
-	struct nta_mag **pp, **dpp = NULL, *m, *dst = NULL;
-	uint32_t refused = 0;
-	/* acquire: pairs with the release in nta_epoch_publish(): every
-	 * word stamped at T or before is seen by the loads below
-	 */
-	const uint64_t T = __atomic_load_n(&lc->epoch, __ATOMIC_ACQUIRE);
-
-	for (m = lc->ovf; m != NULL; m = m->next)
-		refused += nta_ovf_rejudge(p, lc, owner, m, T);
-	/* objects packed towards the front: only dst may be partly full */
-	for (pp = &lc->ovf; (m = *pp) != NULL;) {
-		if (dst != NULL && m != dst)
-			nta_ovf_move(dst, m, RTE_MIN(M - dst->n, m->n));
-		if (m->n == 0) {
-			*pp = m->next;
-			nta_ovf_release_locked(p, m);
-			continue;
-		}
-		if (dst == NULL || dst->n == M) {
-			dst = m->n < M ? m : NULL;
-			dpp = pp;
-		}
-		pp = &m->next;
-	}
-	/* the partly full one first, where sends append (a holder killed
-	 * in between may lose it)
-	 */
-	if (dst != NULL && dst != lc->ovf) {
-		*dpp = dst->next;
-		dst->next = lc->ovf;
-		rte_compiler_barrier();
-		lc->ovf = dst;
-	}
-	__atomic_store_n(&lc->ovf_n, lc->ovf_n - refused, __ATOMIC_RELAXED);
-	return T;
-}
-
-/*
  * The n frees of obj, sent to home at e, that found no magazine to wait
- * in: every list repacked, then these judged at home's epoch too and
- * appended, in magazines the depot lends. Out of line: only when memory
- * ran out.
+ * in, the heap and the depot out of them: every list repacked
+ * (nta_ovf_reclaim_locked()), then these judged at the epoch home's list
+ * was judged at, T, and appended, in magazines the depot lends, with no
+ * header: the lists stay packed. Out of line: only when memory ran out.
  */
 static __rte_noinline void
 nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
@@ -533,15 +395,9 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home), added = 0;
-	uint64_t T = 0;
-	unsigned int h, i;
+	uint64_t T = nta_ovf_reclaim_locked(p, home);
+	unsigned int i;
 
-	for (h = 0; h < RTE_MAX_LCORE; h++) {
-		if (h == home)
-			T = nta_ovf_repack_locked(p, h);
-		else if (p->lc[h].ovf != NULL)
-			nta_ovf_repack_locked(p, h);
-	}
 	for (i = 0; i < n; i++) {
 		struct nta_mag *m = lc->ovf;
 
@@ -550,7 +406,7 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 		if (m == NULL || m->n == p->mag_size) {
 			m = nta_depot_get_locked(p, 0);
 			if (unlikely(m == NULL)) {
-				/* the count above says this cannot be */
+				/* the count says this cannot be */
 				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
 					p->mp->name, n - i, home);
 				break;
@@ -612,8 +468,13 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 				p->ovf_free = m->next;
 			else
 				m = nta_mag_new(p);
+			/* out of memory: the depot lends its empty ones
+			 * (given back when the home has drained them); when
+			 * it has none left, the lists are repacked
+			 */
+			if (unlikely(m == NULL))
+				m = nta_depot_get_locked(p, 0);
 			if (unlikely(m == NULL)) {
-				/* out of memory: the depot lends */
 				nta_ovf_squeeze_locked(p, home, obj, n, e);
 				return;
 			}

@@ -18,16 +18,39 @@
 
 #include "nta_private.h"
 
-/* After a process died holding the lock: nb_dead from the live flags. */
+/* Objects in an overflow list (its entries but run headers). */
+static uint64_t
+nta_ovf_count_locked(const struct nta_lcore *lc)
+{
+	const struct nta_mag *m;
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (m = lc->ovf; m != NULL; m = m->next)
+		for (i = 0; i < m->n; i++)
+			n += !nta_is_hdr((uintptr_t)m->obj[i]);
+	return n;
+}
+
+/* After a process died holding the lock: nb_dead from the live flags, and
+ * each overflow list's count from the list (a holder killed between an
+ * entry and its count, or leaving a copy, left it wrong).
+ */
 static void
-nta_recount_dead_locked(struct nta_pool *p)
+nta_recount_locked(struct nta_pool *p)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (p->lc[i].lane_to != NULL &&
-		    !__atomic_load_n(&p->lc[i].live, __ATOMIC_RELAXED))
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct nta_lcore *lc = &p->lc[i];
+
+		if (lc->lane_to != NULL &&
+		    !__atomic_load_n(&lc->live, __ATOMIC_RELAXED))
 			n++;
+		/* relaxed: read as a hint without the lock */
+		__atomic_store_n(&lc->ovf_n, nta_ovf_count_locked(lc),
+				 __ATOMIC_RELAXED);
+	}
 	p->nb_dead = n;
 }
 
@@ -41,7 +64,7 @@ nta_lock(struct nta_pool *p)
 		NTA_LOG(ERR, "pool %s: a process died holding the pool lock",
 			p->mp->name);
 		pthread_mutex_consistent(&p->lock);
-		nta_recount_dead_locked(p);
+		nta_recount_locked(p);
 	}
 }
 

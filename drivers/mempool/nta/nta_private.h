@@ -503,9 +503,14 @@ void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 				   unsigned int n);
 int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
-void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner, uint64_t e);
+
+/* nta_ovf.c: overflow lists when memory runs out */
+void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
+int nta_ovf_keep(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
+		 void *o, uint64_t t, uint64_t T);
+uint64_t nta_ovf_reclaim_locked(struct nta_pool *p, unsigned int home);
 
 /* nta_store.c: one store (lcore or slot) */
 int nta_store_attach_locked(struct nta_pool *p, struct nta_store *s);
