@@ -693,9 +693,9 @@ do_mixed(struct fz_pool *pm, struct fz_pool *other, uint8_t sel, uint16_t arg,
 	put_checked(pm, fz_buf, k + 1u, k, 1, kind, bad);
 }
 
-/* The same held object freed two to five times in one call. */
+/* The same held object freed two to twelve times in one call. */
 static void
-do_twice(struct fz_pool *pm, uint16_t arg, uint8_t shape)
+do_twice(struct fz_pool *pm, uint16_t arg, uint8_t shape, uint8_t more)
 {
 	unsigned int i, n = 0, extra = 1;
 
@@ -723,14 +723,14 @@ do_twice(struct fz_pool *pm, uint16_t arg, uint8_t shape)
 		extra = 2;
 	}
 	if ((shape & 4) && pm->nheld > 0) {
-		/* two more copies, then another good object: sent home, the
-		 * copies wait together (a list that memory running out
+		/* 2 to 9 more copies, then another good object: sent home,
+		 * the copies wait together (a list that memory running out
 		 * makes the driver repack)
 		 */
-		unsigned int i2 = pm->hl[(arg + 1) % pm->nheld];
+		unsigned int i2 = pm->hl[(arg + 1) % pm->nheld], c;
 
-		fz_buf[n++] = pm->objs[i];
-		fz_buf[n++] = pm->objs[i];
+		for (c = 0; c < 2u + more % 8u; c++)
+			fz_buf[n++] = pm->objs[i];
 		pat_check(pm, pm->objs[i2], pm->tag[i2], "held object modified");
 		unhold(pm, i2);
 		fz_buf[n++] = pm->objs[i2];
@@ -1227,7 +1227,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 (uint16_t)a, b % 40, (uint8_t)(a ^ b));
 			break;
 		case 6: /* the same object twice in one put */
-			do_twice(pm, a, v);
+			do_twice(pm, a, v, b);
 			break;
 		case 7: /* lcore switch: 0..3 or an unregistered thread */
 			fz_set_lcore(a % 5 < FZ_LCORES ? a % 5 : LCORE_ID_ANY);

@@ -17,7 +17,7 @@ Input format (fuzz_nta.c): a 16-byte header, then operations.
       << 3), lifo index, ring index
   operations: op, a, b  (op 12 reads one more byte)
       op & 15: 0/1 get, 2/3 put, 4 bad free, 5 put with a bad pointer
-      mixed in, 6 same object 2 to 5 times, 7 lcore switch (a % 5; 4 = none),
+      mixed in, 6 same object 2 to 12 times, 7 lcore switch (a % 5; 4 = none),
       8 flush, 9 audit, 10 contiguous blocks, 11 stats/dump, 12 thread
       that registers, 13 get straight from the handler, 14/15 get here and
       put on the next lcore
@@ -143,6 +143,18 @@ regress = {
     'ovf_copies': bytes([0x80, 0x13]) + pool(16, 64, lifo=2, retry=1) +
     pool(16, 64) + op(GET, 16, v=1) + op(SWITCH, 4) + op(PUT, 14, v=1) +
     op(TWICE, 0, v=6),
+    # found by review of that fix: the depot lent its empty magazines to
+    # overflow lists before repacking them, and frees it had to take in
+    # itself (to the home of a registered thread that left) found none and
+    # were lost; the depot now takes them back (nta_depot_reclaim_locked())
+    'ovf_dead_home': bytes([0x80, 22]) + pool(256, 64, lifo=5, retry=1) +
+    pool(16, 64) + op(THREAD, 20, 12, extra=0) + op(GET, 204, 0) +
+    (op(BURST, 1, 2) + op(SWITCH, 0)) * 165,
+    # and copies of one object within the send that found no magazine
+    # (nine of them) used up what the depot lends after the repack
+    'ovf_copies_send': bytes([0x80, 0x13]) + pool(16, 64, lifo=2, retry=1) +
+    pool(16, 64) + op(GET, 16, v=1) + op(SWITCH, 4) + op(PUT, 14, v=1) +
+    op(TWICE, 0, 7, v=6),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

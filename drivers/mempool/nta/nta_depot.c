@@ -201,6 +201,23 @@ nta_depot_get_full_locked(struct nta_pool *p, uint32_t filer, int *own)
 	return nta_depot_get_locked(p, 1);
 }
 
+/* An empty magazine for a depot that has none, which cannot happen while
+ * the counting argument holds but for the ones lent to overflow lists: a
+ * new one, else those taken back (out of memory). NULL: none.
+ */
+static struct nta_mag *
+nta_depot_grow_locked(struct nta_pool *p)
+{
+	struct nta_mag *m = nta_mag_new(p);
+
+	if (m != NULL) {
+		p->depot.nb_mags++;
+		return m;
+	}
+	nta_depot_reclaim_locked(p, RTE_MAX_LCORE);
+	return nta_mag_list_pop(&p->depot.empty);
+}
+
 /* Loose free objects (their words already FREE) into the depot. */
 void
 nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n)
@@ -214,17 +231,12 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n)
 
 		if (m == NULL) {
 			m = nta_mag_list_pop(&d->empty);
+			if (unlikely(m == NULL))
+				m = nta_depot_grow_locked(p);
 			if (unlikely(m == NULL)) {
-				/* cannot happen while the counting argument
-				 * holds; grow rather than lose objects
-				 */
-				m = nta_mag_new(p);
-				if (m == NULL) {
-					NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
-						p->mp->name, n);
-					return;
-				}
-				d->nb_mags++;
+				NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
+					p->mp->name, n);
+				return;
 			}
 			nta_depot_set_part(d, m);
 		}
@@ -329,6 +341,54 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	}
 	d->min_mags = want;
 	return 0;
+}
+
+/* A magazine an overflow list no longer needs: back to the depot while it
+ * has lent some (nta_ovf.c), else kept for overflow lists.
+ */
+void
+nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m)
+{
+	RTE_ASSERT(nta_lock_held(p));
+	if (p->depot.nb_mags < p->depot.min_mags) {
+		m->n = 0;
+		nta_depot_file_locked(p, m);
+	} else {
+		m->next = p->ovf_free;
+		p->ovf_free = m;
+	}
+}
+
+/*
+ * The depot needs an empty magazine, has none, and the heap has no memory:
+ * its empty ones are lent to overflow lists. Repack every list
+ * (nta_ovf.c), and drop copies as well if that gives none back. Returns
+ * the epoch home's list was judged at (home RTE_MAX_LCORE: none).
+ */
+uint64_t
+nta_depot_reclaim_locked(struct nta_pool *p, unsigned int home)
+{
+	uint64_t T = 0, t;
+	unsigned int h;
+	int dedupe;
+
+	RTE_ASSERT(nta_lock_held(p) && home <= RTE_MAX_LCORE);
+	for (dedupe = 0; dedupe < 2; dedupe++) {
+		for (h = 0; h < RTE_MAX_LCORE; h++) {
+			struct nta_mag *freed = NULL, *m;
+
+			if (h != home && p->lc[h].ovf == NULL)
+				continue;
+			t = nta_ovf_repack_locked(p, h, dedupe, &freed);
+			if (h == home)
+				T = t;
+			while ((m = nta_mag_list_pop(&freed)) != NULL)
+				nta_ovf_release_locked(p, m);
+		}
+		if (p->depot.empty != NULL)
+			break;
+	}
+	return T;
 }
 
 /* ---- contiguous blocks ---- */

@@ -385,9 +385,12 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 /*
  * The n frees of obj, sent to home at e, that found no magazine to wait
  * in, the heap and the depot out of them: every list repacked
- * (nta_ovf_reclaim_locked()), then these judged at the epoch home's list
- * was judged at, T, and appended, in magazines the depot lends, with no
- * header: the lists stay packed. Out of line: only when memory ran out.
+ * (nta_depot_reclaim_locked()), then these judged at the epoch home's
+ * list was judged at, T, and appended with no header, in magazines the
+ * depot lends: the lists stay packed. When it has none left, what was
+ * appended since the last repack is repacked with the rest (copies of one
+ * object in obj among it), and the remaining ones judged at the new T.
+ * Out of line: only when memory ran out.
  */
 static __rte_noinline void
 nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
@@ -395,7 +398,7 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 {
 	struct nta_lcore *lc = &p->lc[home];
 	uint32_t owner = nta_owner(home), added = 0;
-	uint64_t T = nta_ovf_reclaim_locked(p, home);
+	uint64_t T = nta_depot_reclaim_locked(p, home);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -405,6 +408,17 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 			continue;
 		if (m == NULL || m->n == p->mag_size) {
 			m = nta_depot_get_locked(p, 0);
+			if (unlikely(m == NULL) && added != 0) {
+				/* what was appended since the last repack
+				 * may hold copies: repacked in turn
+				 */
+				__atomic_store_n(&lc->ovf_n, lc->ovf_n + added,
+						 __ATOMIC_RELAXED);
+				added = 0;
+				T = nta_depot_reclaim_locked(p, home);
+				i--; /* judged again at T */
+				continue;
+			}
 			if (unlikely(m == NULL)) {
 				/* the count says this cannot be */
 				NTA_LOG(CRIT, "pool %s: no memory to send %u frees to lcore %u: objects lost",
@@ -422,6 +436,7 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 		m->n++;
 		added++;
 	}
+	/* relaxed: ovf_n is written under the lock, read as a hint */
 	__atomic_store_n(&lc->ovf_n, lc->ovf_n + added, __ATOMIC_RELAXED);
 }
 
@@ -464,10 +479,16 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 			rte_compiler_barrier();
 		} else {
 			m = p->ovf_free;
-			if (m != NULL)
+			if (m != NULL) {
 				p->ovf_free = m->next;
-			else
+				/* out of the spares before linked in: a kill
+				 * in between loses it, never puts it in two
+				 * lists
+				 */
+				rte_compiler_barrier();
+			} else {
 				m = nta_mag_new(p);
+			}
 			/* out of memory: the depot lends its empty ones
 			 * (given back when the home has drained them); when
 			 * it has none left, the lists are repacked

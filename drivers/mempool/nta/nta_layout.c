@@ -413,7 +413,6 @@ nta_arena_new(struct nta_pool *p, uintptr_t start, uintptr_t end,
 {
 	struct nta_arena *a;
 
-	/* header, then the object words */
 	/* header, then the object words, then the home bytes */
 	a = nta_meta_alloc(p, sizeof(*a) + (size_t)nb * (sizeof(nta_word_t) + 1));
 	if (a == NULL)
@@ -510,9 +509,9 @@ nta_arena_add(struct nta_pool *p, uintptr_t start, uintptr_t end,
 	return 0;
 }
 
-/* Empty a list of magazines into the depot's empty ones. */
+/* Empty a list of the depot's magazines into its empty ones. */
 static void
-nta_mags_forget(struct nta_pool *p, struct nta_mag **list, int depot)
+nta_mags_forget(struct nta_pool *p, struct nta_mag **list)
 {
 	while (*list != NULL) {
 		struct nta_mag *m = *list;
@@ -520,11 +519,8 @@ nta_mags_forget(struct nta_pool *p, struct nta_mag **list, int depot)
 		*list = m->next;
 		m->n = 0;
 		m->filer = NTA_OWN_FREE;
-		m->next = depot ? p->depot.empty : p->ovf_free;
-		if (depot)
-			p->depot.empty = m;
-		else
-			p->ovf_free = m;
+		m->next = p->depot.empty;
+		p->depot.empty = m;
 	}
 }
 
@@ -574,8 +570,8 @@ nta_pool_reset(struct nta_pool *p)
 	p->arenas_cap = 0;
 	p->flat_off = 0;
 	__atomic_store_n(&p->populated, 0, __ATOMIC_RELAXED);
-	nta_mags_forget(p, &p->depot.full, 1);
-	nta_mags_forget(p, &p->depot.part, 1);
+	nta_mags_forget(p, &p->depot.full);
+	nta_mags_forget(p, &p->depot.part);
 	__atomic_store_n(&p->depot.count, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		struct nta_lcore *lc = &p->lc[i];
@@ -585,7 +581,13 @@ nta_pool_reset(struct nta_pool *p)
 			continue;
 		for (l = lc->lanes_in; l != NULL; l = l->next)
 			l->tail = l->head;
-		nta_mags_forget(p, &lc->ovf, 0);
+		while (lc->ovf != NULL) {
+			struct nta_mag *m = lc->ovf;
+
+			/* the depot first, if it lent some */
+			lc->ovf = m->next;
+			nta_ovf_release_locked(p, m);
+		}
 		__atomic_store_n(&lc->ovf_n, 0, __ATOMIC_RELAXED);
 		if (lc->s.cap != 0) {
 			nta_store_forget(&lc->s);

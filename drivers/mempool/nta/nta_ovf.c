@@ -3,8 +3,8 @@
  */
 
 /*
- * Overflow lists when memory runs out: giving the depot its magazines
- * back.
+ * Overflow lists when memory runs out: validated again and packed, so
+ * that they give the depot back the magazines it lent them.
  *
  * Frees that wait for their home in its overflow list (nta_lane.c) take
  * magazines from the heap, and when the heap has none, the depot lends
@@ -13,12 +13,11 @@
  * magazine of every overflow list but one per home is full of objects.
  * Run headers, partly filled magazines and copies of one object (an
  * application's double free, waiting twice) break that; so when the
- * depot has none left, every list is rewritten (nta_ovf_reclaim_locked()):
- * each entry validated again, under one epoch per home, without headers,
- * and packed; copies dropped too if that was not enough. Then the count
- * holds: were the depot out of empty ones, it would hold more objects
- * than the pool has, and a store (nta_store.c) or a send always finds
- * one.
+ * depot needs an empty magazine and has none, every list is rewritten
+ * here (nta_depot_reclaim_locked()): each entry validated again, under
+ * one epoch per home, without headers, and packed; copies dropped too if
+ * that was not enough. Then the count holds: were the depot out of empty
+ * ones, it would hold more objects than the pool has.
  *
  * One epoch for a whole list: T, the home's epoch read (acquire) before
  * the words are. Every stamp made at T or before is then in the word, and
@@ -40,22 +39,6 @@
 #include "nta_private.h"
 
 #define NTA_OVF_AHEAD (UINT64_C(1) << 22)
-
-/* A magazine an overflow list no longer needs: back to the depot while it
- * has lent some, else kept for overflow lists.
- */
-void
-nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m)
-{
-	RTE_ASSERT(nta_lock_held(p));
-	if (p->depot.nb_mags < p->depot.min_mags) {
-		m->n = 0;
-		nta_depot_file_locked(p, m);
-	} else {
-		m->next = p->ovf_free;
-		p->ovf_free = m;
-	}
-}
 
 /* Is the free of o, sent at t, kept when its list is judged at T? */
 int
@@ -148,9 +131,13 @@ nta_ovf_seen(const struct nta_mag *first, const struct nta_mag *m,
 /*
  * Drop the second and later copies of an object from a list judged at one
  * epoch (they are double frees: the first one drained would make them
- * refused), packing each magazine in place as nta_ovf_rejudge() does.
- * Quadratic in the list's length: only when repacking was not enough.
- * Returns how many were dropped.
+ * refused), packing each magazine in place as nta_ovf_rejudge() does (a
+ * list's copies are all in it: the word names one home). Quadratic in the
+ * list's length, with no memory at all (the heap has none now, and a bit
+ * per object kept for this would cost more than the pool's metadata
+ * budget allows); only when repacking gave nothing back, which takes
+ * copies, or a magazine lost by a holder killed under the lock. Returns
+ * how many were dropped.
  */
 static uint32_t
 nta_ovf_dedupe(struct nta_pool *p, struct nta_lcore *lc)
@@ -179,10 +166,10 @@ nta_ovf_dedupe(struct nta_pool *p, struct nta_lcore *lc)
 }
 
 /* Pack a list whose entries are all objects: every magazine full but
- * the first, empty ones given back.
+ * the first, empty ones onto *freed.
  */
 static void
-nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc)
+nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc, struct nta_mag **freed)
 {
 	const uint32_t M = p->mag_size;
 	struct nta_mag **pp, *m, *dst = NULL;
@@ -193,7 +180,8 @@ nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc)
 			nta_ovf_move(dst, m, RTE_MIN(M - dst->n, m->n));
 		if (m->n == 0) {
 			*pp = m->next;
-			nta_ovf_release_locked(p, m);
+			m->next = *freed;
+			*freed = m;
 			continue;
 		}
 		if (dst == NULL || dst->n == M)
@@ -208,10 +196,12 @@ nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc)
 }
 
 /* Rewrite home's list at its epoch now, T: every entry validated, headers
- * gone, copies too when asked, magazines packed. Returns T.
+ * gone, copies too when asked, magazines packed, the empty ones onto
+ * *freed. Returns T.
  */
-static uint64_t
-nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe)
+uint64_t
+nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe,
+		      struct nta_mag **freed)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	const uint32_t owner = nta_owner(home);
@@ -222,39 +212,13 @@ nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe)
 	 */
 	const uint64_t T = __atomic_load_n(&lc->epoch, __ATOMIC_ACQUIRE);
 
+	RTE_ASSERT(nta_lock_held(p) && home < RTE_MAX_LCORE);
 	for (m = lc->ovf; m != NULL; m = m->next)
 		dropped += nta_ovf_rejudge(p, lc, owner, m, T);
 	if (dedupe)
 		dropped += nta_ovf_dedupe(p, lc);
-	nta_ovf_pack(p, lc);
+	nta_ovf_pack(p, lc, freed);
 	/* relaxed: ovf_n is written under the lock, read as a hint */
 	__atomic_store_n(&lc->ovf_n, lc->ovf_n - dropped, __ATOMIC_RELAXED);
-	return T;
-}
-
-/*
- * The depot is out of empty magazines and the heap out of memory: repack
- * every overflow list, and drop copies as well if that gives none back.
- * Returns the epoch home's list was judged at (home RTE_MAX_LCORE: none).
- */
-uint64_t
-nta_ovf_reclaim_locked(struct nta_pool *p, unsigned int home)
-{
-	uint64_t T = 0, t;
-	unsigned int h;
-	int dedupe;
-
-	RTE_ASSERT(nta_lock_held(p) && home <= RTE_MAX_LCORE);
-	for (dedupe = 0; dedupe < 2; dedupe++) {
-		for (h = 0; h < RTE_MAX_LCORE; h++) {
-			if (h != home && p->lc[h].ovf == NULL)
-				continue;
-			t = nta_ovf_repack_locked(p, h, dedupe);
-			if (h == home)
-				T = t;
-		}
-		if (p->depot.empty != NULL)
-			break;
-	}
 	return T;
 }

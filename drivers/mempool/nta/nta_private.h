@@ -60,11 +60,12 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 7u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 8u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
-				     * 7: run headers in overflow lists */
+				     * 7: run headers in overflow lists,
+				     * 8: a depot magazine per home */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -490,6 +491,12 @@ extern int32_t nta_pid_cached;
 nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
 			const void *obj, uint8_t **home);
 
+/* nta_ovf.c: overflow lists repacked when memory runs out */
+int nta_ovf_keep(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
+		 void *o, uint64_t t, uint64_t T);
+uint64_t nta_ovf_repack_locked(struct nta_pool *p, unsigned int home,
+			       int dedupe, struct nta_mag **freed);
+
 /* nta_depot.c: magazines and the depot */
 void *nta_chunk_alloc(struct nta_pool *p, size_t size);
 void nta_chunks_free(struct nta_pool *p);
@@ -503,14 +510,10 @@ void nta_depot_put_locked(struct nta_pool *p, void * const *objs,
 unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 				   unsigned int n);
 int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
+void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
+uint64_t nta_depot_reclaim_locked(struct nta_pool *p, unsigned int home);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner, uint64_t e);
-
-/* nta_ovf.c: overflow lists when memory runs out */
-void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
-int nta_ovf_keep(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
-		 void *o, uint64_t t, uint64_t T);
-uint64_t nta_ovf_reclaim_locked(struct nta_pool *p, unsigned int home);
 
 /* nta_store.c: one store (lcore or slot) */
 int nta_store_attach_locked(struct nta_pool *p, struct nta_store *s);

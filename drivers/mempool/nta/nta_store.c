@@ -145,7 +145,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		/* out of memory, the depot's empty ones lent to overflow
 		 * lists: repacked, they give some back
 		 */
-		nta_ovf_reclaim_locked(p, RTE_MAX_LCORE);
+		nta_depot_reclaim_locked(p, RTE_MAX_LCORE);
 		m = nta_depot_get_locked(p, 0);
 	}
 	if (m != NULL) {
