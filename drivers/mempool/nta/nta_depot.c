@@ -368,6 +368,7 @@ nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m)
 uint64_t
 nta_depot_reclaim_locked(struct nta_pool *p, unsigned int home)
 {
+	struct nta_depot *d = &p->depot;
 	uint64_t T = 0, t;
 	unsigned int h;
 	int dedupe;
@@ -375,17 +376,22 @@ nta_depot_reclaim_locked(struct nta_pool *p, unsigned int home)
 	RTE_ASSERT(nta_lock_held(p) && home <= RTE_MAX_LCORE);
 	for (dedupe = 0; dedupe < 2; dedupe++) {
 		for (h = 0; h < RTE_MAX_LCORE; h++) {
-			struct nta_mag *freed = NULL, *m;
-
 			if (h != home && p->lc[h].ovf == NULL)
 				continue;
-			t = nta_ovf_repack_locked(p, h, dedupe, &freed);
+			t = nta_ovf_repack_locked(p, h, dedupe);
 			if (h == home)
 				T = t;
-			while ((m = nta_mag_list_pop(&freed)) != NULL)
-				nta_ovf_release_locked(p, m);
 		}
-		if (p->depot.empty != NULL)
+		/* what the lists gave back, and spares a holder killed
+		 * before it could file them left
+		 */
+		while (d->nb_mags < d->min_mags && p->ovf_free != NULL) {
+			struct nta_mag *m = nta_mag_list_pop(&p->ovf_free);
+
+			m->n = 0;
+			nta_depot_file_locked(p, m);
+		}
+		if (d->empty != NULL)
 			break;
 	}
 	return T;

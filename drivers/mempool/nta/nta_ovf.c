@@ -166,10 +166,12 @@ nta_ovf_dedupe(struct nta_pool *p, struct nta_lcore *lc)
 }
 
 /* Pack a list whose entries are all objects: every magazine full but
- * the first, empty ones onto *freed.
+ * the first, empty ones onto the pool's spares (p->ovf_free: a holder
+ * killed afterwards leaves them there, where nta_depot_reclaim_locked()
+ * finds them).
  */
 static void
-nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc, struct nta_mag **freed)
+nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc)
 {
 	const uint32_t M = p->mag_size;
 	struct nta_mag **pp, *m, *dst = NULL;
@@ -180,8 +182,10 @@ nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc, struct nta_mag **freed)
 			nta_ovf_move(dst, m, RTE_MIN(M - dst->n, m->n));
 		if (m->n == 0) {
 			*pp = m->next;
-			m->next = *freed;
-			*freed = m;
+			/* out of the list before linked to the spares */
+			rte_compiler_barrier();
+			m->next = p->ovf_free;
+			p->ovf_free = m;
 			continue;
 		}
 		if (dst == NULL || dst->n == M)
@@ -196,12 +200,11 @@ nta_ovf_pack(struct nta_pool *p, struct nta_lcore *lc, struct nta_mag **freed)
 }
 
 /* Rewrite home's list at its epoch now, T: every entry validated, headers
- * gone, copies too when asked, magazines packed, the empty ones onto
- * *freed. Returns T.
+ * gone, copies too when asked, magazines packed, the empty ones to the
+ * spares. Returns T.
  */
 uint64_t
-nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe,
-		      struct nta_mag **freed)
+nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe)
 {
 	struct nta_lcore *lc = &p->lc[home];
 	const uint32_t owner = nta_owner(home);
@@ -217,7 +220,7 @@ nta_ovf_repack_locked(struct nta_pool *p, unsigned int home, int dedupe,
 		dropped += nta_ovf_rejudge(p, lc, owner, m, T);
 	if (dedupe)
 		dropped += nta_ovf_dedupe(p, lc);
-	nta_ovf_pack(p, lc, freed);
+	nta_ovf_pack(p, lc);
 	/* relaxed: ovf_n is written under the lock, read as a hint */
 	__atomic_store_n(&lc->ovf_n, lc->ovf_n - dropped, __ATOMIC_RELAXED);
 	return T;

@@ -495,7 +495,7 @@ nta_word_t *nta_word_slow(const struct nta_pool *p, struct nta_lcore *lc,
 int nta_ovf_keep(struct nta_pool *p, struct nta_lcore *lc, uint32_t owner,
 		 void *o, uint64_t t, uint64_t T);
 uint64_t nta_ovf_repack_locked(struct nta_pool *p, unsigned int home,
-			       int dedupe, struct nta_mag **freed);
+			       int dedupe);
 
 /* nta_depot.c: magazines and the depot */
 void *nta_chunk_alloc(struct nta_pool *p, size_t size);

@@ -93,6 +93,11 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 			m[i] = nta_depot_get_locked(p, 0);
 		if (m[i] == NULL)
 			m[i] = nta_mag_new(p);
+		if (m[i] == NULL && p->ovf_free != NULL) {
+			/* out of memory: a spare of the overflow lists */
+			m[i] = p->ovf_free;
+			p->ovf_free = m[i]->next;
+		}
 		if (m[i] == NULL) {
 			if (i == 1)
 				nta_depot_file_locked(p, m[0]);
