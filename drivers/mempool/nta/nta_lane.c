@@ -382,6 +382,20 @@ nta_lanes_pending(const struct nta_pool *p, unsigned int home)
 	return n;
 }
 
+/* An empty magazine m becomes the head of lc's overflow list, for frees
+ * sent at epoch e: whole before it is linked (under the lock; a holder
+ * killed before the link loses only m).
+ */
+static inline void
+nta_ovf_link(struct nta_lcore *lc, struct nta_mag *m, uint64_t e)
+{
+	m->n = 0;
+	m->epoch = e;
+	m->next = lc->ovf;
+	rte_compiler_barrier();
+	lc->ovf = m;
+}
+
 /*
  * The n frees of obj, sent to home at e, that found no magazine to wait
  * in, the heap and the depot out of them: every list repacked
@@ -425,11 +439,7 @@ nta_ovf_squeeze_locked(struct nta_pool *p, unsigned int home,
 					p->mp->name, n - i, home);
 				break;
 			}
-			m->n = 0;
-			m->epoch = T;
-			m->next = lc->ovf;
-			rte_compiler_barrier();
-			lc->ovf = m;
+			nta_ovf_link(lc, m, T);
 		}
 		m->obj[m->n] = obj[i];
 		rte_compiler_barrier();
@@ -499,11 +509,7 @@ nta_ovf_push_locked(struct nta_pool *p, unsigned int home,
 				nta_ovf_squeeze_locked(p, home, obj, n, e);
 				return;
 			}
-			m->n = 0;
-			m->epoch = e;
-			m->next = lc->ovf;
-			rte_compiler_barrier();
-			lc->ovf = m;
+			nta_ovf_link(lc, m, e);
 		}
 		k = RTE_MIN(n, p->mag_size - m->n);
 		memcpy(m->obj + m->n, obj, k * sizeof(*obj));
