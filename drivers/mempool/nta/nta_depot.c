@@ -201,21 +201,23 @@ nta_depot_get_full_locked(struct nta_pool *p, uint32_t filer, int *own)
 	return nta_depot_get_locked(p, 1);
 }
 
-/* An empty magazine for a depot that has none, which cannot happen while
- * the counting argument holds but for the ones lent to overflow lists: a
- * new one, else those taken back (out of memory). NULL: none.
+/* An empty magazine out of the depot, for a store or the depot's own
+ * partial one: the depot's, else a new one, else one the overflow lists
+ * give back when repacked (out of memory: the depot lent them its empty
+ * ones). NULL: none.
  */
-static struct nta_mag *
-nta_depot_grow_locked(struct nta_pool *p)
+struct nta_mag *
+nta_depot_get_empty_locked(struct nta_pool *p)
 {
-	struct nta_mag *m = nta_mag_new(p);
+	struct nta_mag *m = nta_depot_get_locked(p, 0);
 
-	if (m != NULL) {
-		p->depot.nb_mags++;
+	if (likely(m != NULL))
 		return m;
-	}
+	m = nta_mag_new(p);
+	if (m != NULL)
+		return m;
 	nta_depot_reclaim_locked(p, RTE_MAX_LCORE);
-	return nta_mag_list_pop(&p->depot.empty);
+	return nta_depot_get_locked(p, 0);
 }
 
 /* Loose free objects (their words already FREE) into the depot. */
@@ -230,14 +232,13 @@ nta_depot_put_locked(struct nta_pool *p, void * const *objs, unsigned int n)
 		uint32_t k;
 
 		if (m == NULL) {
-			m = nta_mag_list_pop(&d->empty);
-			if (unlikely(m == NULL))
-				m = nta_depot_grow_locked(p);
+			m = nta_depot_get_empty_locked(p);
 			if (unlikely(m == NULL)) {
 				NTA_LOG(CRIT, "pool %s: no memory for a magazine: %u objects lost",
 					p->mp->name, n);
 				return;
 			}
+			d->nb_mags++; /* in the depot again, its partial one */
 			nta_depot_set_part(d, m);
 		}
 		k = RTE_MIN(n, p->mag_size - m->n);

@@ -512,6 +512,7 @@ unsigned int nta_depot_take_locked(struct nta_pool *p, void **objs,
 int nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects);
 void nta_ovf_release_locked(struct nta_pool *p, struct nta_mag *m);
 uint64_t nta_depot_reclaim_locked(struct nta_pool *p, unsigned int home);
+struct nta_mag *nta_depot_get_empty_locked(struct nta_pool *p);
 int nta_depot_take_blocks(struct nta_pool *p, void **first, unsigned int n,
 			  uint32_t owner, uint64_t e);
 

@@ -143,16 +143,7 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		return 0;
 	}
 	nta_lock(p);
-	m = nta_depot_get_locked(p, 0);
-	if (unlikely(m == NULL))
-		m = nta_mag_new(p);
-	if (unlikely(m == NULL)) {
-		/* out of memory, the depot's empty ones lent to overflow
-		 * lists: repacked, they give some back
-		 */
-		nta_depot_reclaim_locked(p, RTE_MAX_LCORE);
-		m = nta_depot_get_locked(p, 0);
-	}
+	m = nta_depot_get_empty_locked(p);
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *full = s->mag[!i];
