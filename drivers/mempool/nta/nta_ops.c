@@ -50,9 +50,6 @@ nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 	}
 }
 
-/* Could a get of n be served? Counts what the store holds, what waits
- * for this lcore (lc: its lanes) and the depot, all without the lock.
- */
 /*
  * Objects that came to store s from the depot: their home bytes now name
  * the store's owner, which will hand them out (the store's own frees and
@@ -72,16 +69,22 @@ nta_store_adopt(const struct nta_pool *p, struct nta_lcore *lc,
 	}
 }
 
+/* Could a get of n be served? Counts what the store holds, the depot and
+ * what waits for this lcore (lanes: it has lanes), all without the lock.
+ */
 static int
 nta_store_can_serve(const struct nta_pool *p, const struct nta_store *s,
 		    unsigned int id, int lanes, unsigned int n)
 {
 	uint64_t have = nta_store_count(s);
 
-	if (have < n && lanes)
-		have += nta_lanes_pending(p, id);
+	/* the depot first: its count changes only under the lock, while
+	 * the lanes' counts sit on lines their producers write every call
+	 */
 	if (have < n)
 		have += __atomic_load_n(&p->depot.count, __ATOMIC_RELAXED);
+	if (have < n && lanes)
+		have += nta_lanes_pending(p, id);
 	return have >= n;
 }
 

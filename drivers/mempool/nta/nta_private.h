@@ -60,12 +60,14 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 8u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 9u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
 				     * 7: run headers in overflow lists,
-				     * 8: a depot magazine per home */
+				     * 8: a depot magazine per home,
+				     * 9: a lane's link on its consumer's
+				     *    line */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -210,11 +212,15 @@ struct nta_lane {
 	uint32_t mask;
 	uint16_t src;
 	uint16_t home;
-	struct nta_lane *next; /* in the home's list; set before publish */
 	uint32_t objs;         /* producer: objects written (head: entries) */
 	uint32_t tail __rte_cache_aligned; /* consumer: entries taken; release */
 	uint32_t objs_taken;   /* consumer: objects taken */
 	uint64_t run;          /* consumer: epoch of the run being taken */
+	/* in the home's list, set before publish; on the consumer's line,
+	 * which the home walks after each drain: the producer's line has
+	 * been written again by then
+	 */
+	struct nta_lane *next;
 	uintptr_t ent[] __rte_cache_aligned;
 };
 
