@@ -67,7 +67,8 @@ extern int nta_logtype;
 				     * 7: run headers in overflow lists,
 				     * 8: a depot magazine per home,
 				     * 9: a lane's link on its consumer's
-				     *    line */
+				     *    line, an lcore's live flag on
+				     *    its epoch's line */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -348,8 +349,6 @@ struct nta_hot {
  */
 struct nta_lcore {
 	struct nta_store s;
-	uint32_t live;               /* 0 once its thread has left */
-	uint32_t pad0;
 	const struct nta_arena *last; /* owner only: last arena looked up */
 	/* lookup cache, owner only, by arena number (addr >> arena_shift)
 	 * modulo NTA_HOT_WAYS: the fast paths find an object's word here
@@ -370,9 +369,15 @@ struct nta_lcore {
 	 * of its own
 	 */
 	uint64_t epoch __rte_cache_aligned;
-	uint64_t sweep_at;           /* owner only: epoch of the next sweep */
+	/* 0 once its thread has left; read by senders with the epoch, on
+	 * its line rather than the store's, which the owner writes every
+	 * call (a sender's read there stalled the owner's next store)
+	 */
+	uint32_t live;
 	uint32_t scan_arena;         /* owner only: where the re-stamping */
 	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
+	uint32_t pad0;
+	uint64_t sweep_at;           /* owner only: epoch of the next sweep */
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      sizeof(struct nta_store) <= RTE_CACHE_LINE_SIZE,
