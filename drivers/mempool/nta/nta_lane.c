@@ -130,20 +130,32 @@ nta_drain_word(const struct nta_pool *p, struct nta_lcore *me,
 	return nta_word_slow(p, me, o, NULL);
 }
 
+/* Lines of entries a drain asks for at once: about what a core keeps on
+ * the way (a cache refill of 256 objects is 32 lines)
+ */
+#define NTA_DRAIN_PREFETCH_LINES 32u
+
 /*
- * Ask for the lines of the entries a drain is about to read, all at once:
+ * Ask for the lines of the entries a drain is about to read, at once:
  * they were written by the producer's core and sit in its cache, and the
  * drain loop, whose work per entry depends on the entry, would otherwise
- * have one or two of them on the way at a time.
+ * have one or two of them on the way at a time. Only lines below head
+ * (an empty lane's line at tail is the one its producer writes next),
+ * at most max + 1 entries (a run header among them), at most
+ * NTA_DRAIN_PREFETCH_LINES lines.
  */
 static __rte_always_inline void
 nta_lane_prefetch(const struct nta_lane *l, uint32_t tail, uint32_t head,
 		  uint32_t mask, unsigned int max)
 {
-	uint32_t end = (uint32_t)(head - tail) > max ? tail + max + 1 : head;
 	const unsigned int per_line = RTE_CACHE_LINE_SIZE / sizeof(l->ent[0]);
-	uint32_t i;
+	uint32_t want = RTE_MIN(head - tail, max + 1u);
+	uint32_t i, end;
 
+	want = RTE_MIN(want, NTA_DRAIN_PREFETCH_LINES * per_line);
+	if (want == 0)
+		return;
+	end = tail + want;
 	for (i = tail & ~(per_line - 1); (int32_t)(end - i) > 0; i += per_line)
 		rte_prefetch0(&l->ent[i & mask]);
 }

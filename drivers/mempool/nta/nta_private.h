@@ -349,6 +349,7 @@ struct nta_hot {
  */
 struct nta_lcore {
 	struct nta_store s;
+	uint64_t pad1;               /* the lookup cache on a line of its own */
 	const struct nta_arena *last; /* owner only: last arena looked up */
 	/* lookup cache, owner only, by arena number (addr >> arena_shift)
 	 * modulo NTA_HOT_WAYS: the fast paths find an object's word here
@@ -366,7 +367,7 @@ struct nta_lcore {
 	struct nta_counters cnt;
 	/* hand-out calls so far: written by the owner once per call
 	 * (release), read by senders once per batch (acquire), on a line
-	 * of its own
+	 * that holds nothing else the owner writes every call
 	 */
 	uint64_t epoch __rte_cache_aligned;
 	/* 0 once its thread has left; read by senders with the epoch, on
@@ -382,6 +383,9 @@ struct nta_lcore {
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      sizeof(struct nta_store) <= RTE_CACHE_LINE_SIZE,
 	      "the store is in the first cache line");
+static_assert(offsetof(struct nta_lcore, hot) % RTE_CACHE_LINE_SIZE == 0 &&
+	      RTE_CACHE_LINE_SIZE % sizeof(struct nta_hot) == 0,
+	      "each way of the lookup cache is on one cache line");
 
 /* Free objects shared by unregistered threads (see nta_unreg.c): a store
  * behind a try-lock.
