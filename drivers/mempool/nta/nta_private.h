@@ -349,14 +349,13 @@ struct nta_hot {
  */
 struct nta_lcore {
 	struct nta_store s;
-	uint64_t pad1;               /* the lookup cache on a line of its own */
 	const struct nta_arena *last; /* owner only: last arena looked up */
 	/* lookup cache, owner only, by arena number (addr >> arena_shift)
 	 * modulo NTA_HOT_WAYS: the fast paths find an object's word here
 	 * without a table walk while the objects in flight come from at
 	 * most that many arenas
 	 */
-	struct nta_hot hot[NTA_HOT_WAYS];
+	struct nta_hot hot[NTA_HOT_WAYS] __rte_cache_aligned;
 	struct nta_lane **lane_to;   /* [RTE_MAX_LCORE]: NULL until setup */
 	struct nta_lane *lanes_in;   /* lanes to this lcore; acquire */
 	struct nta_mag *ovf;         /* frees to this lcore that found their
@@ -370,15 +369,14 @@ struct nta_lcore {
 	 * that holds nothing else the owner writes every call
 	 */
 	uint64_t epoch __rte_cache_aligned;
+	uint64_t sweep_at;           /* owner only: epoch of the next sweep */
+	uint32_t scan_arena;         /* owner only: where the re-stamping */
+	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
 	/* 0 once its thread has left; read by senders with the epoch, on
 	 * its line rather than the store's, which the owner writes every
 	 * call (a sender's read there stalled the owner's next store)
 	 */
 	uint32_t live;
-	uint32_t scan_arena;         /* owner only: where the re-stamping */
-	uint32_t scan_idx;           /* pass is (nta_lcore_restamp()) */
-	uint32_t pad0;
-	uint64_t sweep_at;           /* owner only: epoch of the next sweep */
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      sizeof(struct nta_store) <= RTE_CACHE_LINE_SIZE,
