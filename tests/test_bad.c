@@ -5,6 +5,7 @@
 /* Bad frees are refused, counted and logged; the pool stays whole. */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -130,6 +131,89 @@ NTA_TEST(bad_frees, "double, foreign, interior and other-pool frees refused", 1)
 	rte_mempool_free(other);
 	rte_free(dpdk_mem);
 	free(heap);
+	return 0;
+}
+
+/* One bulk free of b good objects with bad entry x put at position pos:
+ * x is refused as kind, the b others are kept.
+ */
+static int
+row_with_bad(struct rte_mempool *mp, void **objs, unsigned int b,
+	     unsigned int pos, void *x, enum rte_mempool_nta_bad_kind kind)
+{
+	void *row[64];
+	uint64_t before = tp_bad_count(mp, kind), total = tp_bad_total(mp);
+	unsigned int avail = rte_mempool_avail_count(mp);
+
+	memcpy(row, objs, pos * sizeof(void *));
+	row[pos] = x;
+	memcpy(row + pos + 1, objs + pos, (b - pos) * sizeof(void *));
+	rte_mempool_put_bulk(mp, row, b + 1);
+	CHECK(tp_bad_count(mp, kind) == before + 1 &&
+	      tp_bad_total(mp) == total + 1,
+	      "bad entry at %u of %u: %lu refused as kind %d, want %lu",
+	      pos, b + 1, tp_bad_count(mp, kind), kind, before + 1);
+	CHECK(rte_mempool_avail_count(mp) == avail + b,
+	      "bad entry at %u: %u free, want %u", pos,
+	      rte_mempool_avail_count(mp), avail + b);
+	return 0;
+}
+
+/* The fast free of a bulk takes its objects four at a time where the CPU
+ * allows (nta_simd.c) and one at a time where a step of four cannot be
+ * taken whole: a bad entry at any position of a step, or a second copy
+ * of an object within a step or in a later one, is refused and counted,
+ * and every good object of the bulk is kept. In small arenas too, so
+ * that a bulk crosses arenas at every offset.
+ */
+static int
+bad_every_position(struct rte_mempool *mp, unsigned int n)
+{
+	const unsigned int b = 32;
+	void *objs[32], *freed;
+	unsigned int pos;
+
+	CHECK(rte_mempool_get(mp, &freed) == 0, "get");
+	rte_mempool_put(mp, freed);
+	for (pos = 0; pos <= b; pos++) {
+		/* a copy of the entry just before (or just after, at 0):
+		 * the same step of four, or the one before
+		 */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		CHECK_OK(row_with_bad(mp, objs, b, pos,
+				      objs[pos != 0 ? pos - 1 : 0],
+				      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+		/* a copy of one further on or further back */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		CHECK_OK(row_with_bad(mp, objs, b, pos, objs[(pos + 17) % b],
+				      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+		/* an object free before the call */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		CHECK_OK(row_with_bad(mp, objs, b, pos, freed,
+				      RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE));
+		/* a pointer into an object */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		CHECK_OK(row_with_bad(mp, objs, b, pos,
+				      RTE_PTR_ADD(objs[b / 2], 8),
+				      RTE_MEMPOOL_NTA_BAD_INTERIOR));
+	}
+	CHECK(tp_bad_total(mp) == 4 * (b + 1), "%lu refused, want %u",
+	      tp_bad_total(mp), 4 * (b + 1));
+	return pool_whole(mp, n);
+}
+
+NTA_TEST(bad_frees_every_position, "a bad entry at each position of a bulk free refused, the rest kept", 1)
+{
+	struct rte_mempool_nta_params small = { .arena_size = 1 << 14 };
+	struct rte_mempool *mp = tp_create("badpos", 1024, 256, 0, 0, NULL);
+	struct rte_mempool *sm = tp_create("badpos_s", 1024, 256, 0, 0,
+					   &small);
+
+	CHECK(mp != NULL && sm != NULL, "create");
+	CHECK_OK(bad_every_position(mp, 1024));
+	CHECK_OK(bad_every_position(sm, 1024));
+	rte_mempool_free(mp);
+	rte_mempool_free(sm);
 	return 0;
 }
 

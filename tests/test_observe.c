@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rte_log.h>
+#include <rte_vect.h>
 
 #include "rte_mempool_nta.h"
 #include "nta_test.h"
@@ -123,6 +124,13 @@ NTA_TEST(dumps, "rte_mempool_dump and rte_mempool_nta_dump show the pool's state
 	CHECK(strstr(d, "size=1000 avail=800 in_use=200") != NULL, "figures");
 	CHECK(strstr(d, "lcore 0  ") != NULL || strstr(d, "lcore 0 ") != NULL, "per lcore line");
 	CHECK(strstr(d, "bad=1") != NULL, "refused free counted");
+	/* the bulk loops this process chose: scalar when EAL allows no
+	 * 256-bit SIMD (--force-max-simd-bitwidth=128, the va mode)
+	 */
+	if (rte_vect_get_max_simd_bitwidth() < RTE_VECT_SIMD_256)
+		CHECK(strstr(d, "bulk loops: scalar") != NULL, "scalar loops said");
+	else
+		CHECK(strstr(d, "bulk loops: ") != NULL, "bulk loops said");
 	/* fast-path counters, or the line that says they are compiled out */
 	if (tp_fast_counters(mp))
 		CHECK(strstr(d, "hits=300 ") != NULL &&

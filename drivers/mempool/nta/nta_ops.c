@@ -31,6 +31,24 @@ nta_dequeue_fail(struct nta_pool *p, struct nta_counters *cnt,
 	return -ENOBUFS;
 }
 
+/* Below this many objects a call keeps to the scalar loops (a vector
+ * call's set-up would cost more than it saves).
+ */
+#define NTA_SIMD_MIN 8u
+
+/* Hand out n objects of lcore lc's own store (nta_store_pop()), with the
+ * vector steps when this process has them.
+ */
+static __rte_always_inline void
+nta_lcore_pop(const struct nta_pool *p, struct nta_lcore *lc, void **objs,
+	      unsigned int n, uint32_t owner)
+{
+	if (n >= NTA_SIMD_MIN && nta_simd_on())
+		nta_simd_pop(p, lc, objs, n, owner);
+	else
+		nta_store_pop(p, lc, &lc->s, objs, n, owner);
+}
+
 /* Put back objects a failed get had taken (they are USED(owner) now). */
 static void
 nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
@@ -138,7 +156,10 @@ nta_store_get(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 				nta_store_adopt(p, lc, s, owner);
 		}
 		k = RTE_MIN(s->len, n - done);
-		nta_store_pop(p, lc, s, objs + done, k, owner);
+		if (lc != NULL)
+			nta_lcore_pop(p, lc, objs + done, k, owner);
+		else
+			nta_store_pop(p, NULL, s, objs + done, k, owner);
 		done += k;
 	}
 	if (save != stack_save)
@@ -226,7 +247,7 @@ nta_dequeue_bulk(struct nta_pool *p, void **objs, unsigned int n,
 	int ret = 0;
 
 	if (likely(lc->s.len >= n && n != 0)) {
-		nta_store_pop(p, lc, &lc->s, objs, n, nta_owner(id));
+		nta_lcore_pop(p, lc, objs, n, nta_owner(id));
 		nta_cnt_fast(&lc->cnt.local_hits, n);
 	} else {
 		ret = nta_dequeue_slow(p, objs, n, id);
@@ -783,6 +804,32 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	return i;
 }
 
+/* nta_enqueue_fast() of an unpaged pool: the vector steps where this
+ * process has them, and where they stop (an arena change, an object that
+ * is not this lcore's, the same object twice, a full magazine) a scalar
+ * step over the next four, then the vector steps again. Returns as
+ * nta_enqueue_fast() does.
+ */
+static __rte_always_inline unsigned int
+nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
+		void * const *objs, unsigned int n, uint32_t mine)
+{
+	unsigned int done = 0, k, r;
+
+	if (n < NTA_SIMD_MIN || !nta_simd_on())
+		return nta_enqueue_fast(p, lc, objs, n, mine, 0);
+	for (;;) {
+		done += nta_simd_put(p, lc, objs + done, n - done, mine);
+		k = RTE_MIN(n - done, 4u);
+		if (k == 0)
+			return done;
+		r = nta_enqueue_fast(p, lc, objs + done, k, mine, 0);
+		done += r;
+		if (r != k)
+			return done;
+	}
+}
+
 /* Several objects: the fast loop, then the general one for the rest. */
 static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
@@ -802,8 +849,8 @@ nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		done += nta_paged(p) ?
 			nta_enqueue_fast(p, lc, objs + done, n - done,
 					 nta_owner(id), 1) :
-			nta_enqueue_fast(p, lc, objs + done, n - done,
-					 nta_owner(id), 0);
+			nta_enqueue_run(p, lc, objs + done, n - done,
+					nta_owner(id));
 		/* a full store (a flush bigger than its room): a magazine
 		 * change, then the fast loop again
 		 */

@@ -1197,4 +1197,29 @@ nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 	nta_word_store(w, nta_word_freed(v));
 }
 
+/* ---- vector bulk loops (nta_simd.c) ---- */
+
+#define NTA_SIMD_UNKNOWN (-1)
+#define NTA_SIMD_OFF 0
+#define NTA_SIMD_ON 1
+/* this process's choice, NTA_SIMD_UNKNOWN until its first bulk call */
+extern int nta_simd_state __attribute__((visibility("hidden")));
+int nta_simd_probe(void);
+unsigned int nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
+			  void * const *objs, unsigned int n, uint32_t mine);
+void nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
+		  void **objs, unsigned int n, uint32_t owner);
+
+/* Do the bulk paths of this process use the vector steps? */
+static inline int
+nta_simd_on(void)
+{
+	/* relaxed: set once, to the same value by whoever probes */
+	int st = __atomic_load_n(&nta_simd_state, __ATOMIC_RELAXED);
+
+	if (likely(st != NTA_SIMD_UNKNOWN))
+		return st;
+	return nta_simd_probe();
+}
+
 #endif /* NTA_PRIVATE_H */

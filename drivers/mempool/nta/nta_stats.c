@@ -401,6 +401,9 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 		st.metadata_bytes, st.object_bytes ?
 		100.0 * (double)st.metadata_bytes / (double)st.object_bytes : 0.0,
 		st.object_bytes);
+	/* this process's own (nta_simd.c): another may differ */
+	fprintf(f, "  bulk loops: %s\n", nta_simd_on() ?
+		"avx512vl (256-bit steps of four)" : "scalar");
 	if (st.flags & RTE_MEMPOOL_NTA_STATS_F_NO_FAST_COUNTERS)
 		fprintf(f, "  counters: compiled out (hits, frees, sent, drained read 0)\n");
 	for (i = 0; i <= RTE_MAX_LCORE; i++) {

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-nta authors
+ */
+
+/*
+ * Vector steps of the bulk paths, four objects at a time: the free of a
+ * row of this lcore's own objects (nta_simd_put) and the hand-out of
+ * several objects from the loaded magazine (nta_simd_pop). They do what
+ * nta_enqueue_fast() and nta_store_pop() do, in the same order as seen by
+ * a process killed at any instruction (entries, then the length that
+ * covers them, then the words), with one gather, one scatter and one
+ * length store per four objects where the scalar loops have four of
+ * each: at bulk 32 and above the per-object loads and stores bound the
+ * one-lcore rows (doc/benchmarks.rst).
+ *
+ * x86-64 with AVX-512 F, DQ, CD and VL, used on 256-bit registers only:
+ * within DPDK's default SIMD width (no --force-max-simd-bitwidth needed;
+ * --force-max-simd-bitwidth=128 turns these off). Chosen once per process,
+ * at its first bulk call: the pool's memory holds no function pointer, so
+ * processes of one pool may differ.
+ */
+
+#include <rte_vect.h>
+
+#include "nta_private.h"
+
+int nta_simd_state = NTA_SIMD_UNKNOWN;
+
+#if defined(RTE_ARCH_X86_64) && (defined(__clang__) || __GNUC__ >= 8)
+#define NTA_SIMD_BUILT 1
+#else
+#define NTA_SIMD_BUILT 0
+#endif
+
+int
+nta_simd_probe(void)
+{
+	int on = 0;
+
+#if NTA_SIMD_BUILT
+	on = rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
+		rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512DQ) > 0 &&
+		rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512CD) > 0 &&
+		rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512VL) > 0 &&
+		rte_vect_get_max_simd_bitwidth() >= RTE_VECT_SIMD_256;
+#endif
+	/* relaxed: every thread that probes finds the same answer */
+	__atomic_store_n(&nta_simd_state, on ? NTA_SIMD_ON : NTA_SIMD_OFF,
+			 __ATOMIC_RELAXED);
+	NTA_LOG(DEBUG, "bulk loops: %s", on ? "avx512vl (256-bit)" : "scalar");
+	return on;
+}
+
+#if NTA_SIMD_BUILT
+
+#include <immintrin.h>
+
+#define NTA_X4 __attribute__((target("avx512f,avx512dq,avx512cd,avx512vl")))
+
+/* One arena of the lookup cache, in vector registers: the slot of four
+ * objects is a subtract, a multiply and a rotate (nta_div_rot()), checked
+ * against the way's count in one compare.
+ */
+struct nta_x4_way {
+	const struct nta_hot *h;
+	__m256i first;
+	__m256i nb;
+};
+
+NTA_X4 static inline void
+nta_x4_way_load(struct nta_x4_way *w, const struct nta_lcore *lc,
+		unsigned int arena_shift, const void *obj)
+{
+	w->h = &lc->hot[((uintptr_t)obj >> arena_shift) & (NTA_HOT_WAYS - 1)];
+	w->first = _mm256_set1_epi64x((long long)w->h->first);
+	/* an empty way has nb 0: every slot fails the compare */
+	w->nb = _mm256_set1_epi64x(w->h->nb);
+}
+
+/* The slots of the four objects vo in way w, and whether all four are
+ * object starts of its arena; the way follows vo's first object once if
+ * they are not in w's arena.
+ */
+NTA_X4 static inline int
+nta_x4_slots(struct nta_x4_way *w, const struct nta_lcore *lc,
+	     const struct nta_layout *lay, __m256i vo, __m256i inv,
+	     __m256i rot, __m256i *sl)
+{
+	unsigned int t;
+
+	for (t = 0; t < 2; t++) {
+		*sl = _mm256_rorv_epi64(_mm256_mullo_epi64(
+				_mm256_sub_epi64(vo, w->first), inv), rot);
+		if (likely(_mm256_cmplt_epu64_mask(*sl, w->nb) == 0xf))
+			return 1;
+		if (t == 0)
+			nta_x4_way_load(w, lc, lay->arena_shift,
+					(const void *)(uintptr_t)
+					_mm256_extract_epi64(vo, 0));
+	}
+	return 0;
+}
+
+/* The addresses of the words of slots sl of way w. */
+NTA_X4 static inline __m256i
+nta_x4_words(const struct nta_x4_way *w, __m256i sl)
+{
+	static_assert(sizeof(nta_word_t) == 4, "a word is 4 bytes");
+	return _mm256_add_epi64(
+		_mm256_set1_epi64x((long long)(uintptr_t)w->h->state),
+		_mm256_slli_epi64(sl, 2));
+}
+
+/* The four words at wa (as nta_x4_words() gives them) set to v with
+ * scalar stores, each address taken out of the register: a scatter costs
+ * more than four stores on some cores (AMD Zen 4), and so does a trip
+ * through the stack (64-bit loads of a 256-bit store wait for it).
+ */
+NTA_X4 static inline void
+nta_x4_store(__m256i wa, nta_word_t v)
+{
+	__m128i lo = _mm256_castsi256_si128(wa);
+	__m128i hi = _mm256_extracti128_si256(wa, 1);
+
+	nta_word_store((nta_word_t *)(uintptr_t)_mm_cvtsi128_si64(lo), v);
+	nta_word_store((nta_word_t *)(uintptr_t)_mm_extract_epi64(lo, 1), v);
+	nta_word_store((nta_word_t *)(uintptr_t)_mm_cvtsi128_si64(hi), v);
+	nta_word_store((nta_word_t *)(uintptr_t)_mm_extract_epi64(hi, 1), v);
+}
+
+/* Do the four words at wa all name owner own? Scalar loads, as in
+ * nta_x4_store() (a gather is slower than four loads on those cores).
+ */
+NTA_X4 static inline int
+nta_x4_owned(__m256i wa, uint32_t own)
+{
+	__m128i lo = _mm256_castsi256_si128(wa);
+	__m128i hi = _mm256_extracti128_si256(wa, 1);
+	nta_word_t x;
+
+	x = nta_word_load((nta_word_t *)(uintptr_t)_mm_cvtsi128_si64(lo));
+	x = (x ^ own) | (nta_word_load((nta_word_t *)(uintptr_t)
+				       _mm_extract_epi64(lo, 1)) ^ own);
+	x |= nta_word_load((nta_word_t *)(uintptr_t)
+			   _mm_cvtsi128_si64(hi)) ^ own;
+	x |= nta_word_load((nta_word_t *)(uintptr_t)
+			   _mm_extract_epi64(hi, 1)) ^ own;
+	return (x & NTA_OWN_MASK) == 0;
+}
+
+/*
+ * nta_enqueue_fast() of an unpaged pool, four objects a step: each step
+ * takes four objects of this lcore (their words say mine), all distinct,
+ * into the loaded magazine. Stops at the first four that are not all
+ * that, or when fewer than four are left or fit; returns how many it
+ * took (a multiple of four), the caller's scalar loop does the rest.
+ */
+NTA_X4 unsigned int
+nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
+	     void * const *objs, unsigned int n, uint32_t mine)
+{
+	struct nta_store *s = &lc->s;
+	void ** const obj = s->obj;
+	nta_word_t ** const wc = s->wc;
+	unsigned int len = s->len, i;
+	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
+	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
+	struct nta_x4_way w;
+
+	RTE_ASSERT(!nta_paged(p) && s->cap != 0 && s->wlo <= len);
+	n = RTE_MIN(n, s->cap - len);
+	if (n < 4)
+		return 0;
+	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
+	for (i = 0; i + 4 <= n; i += 4) {
+		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
+		__m256i sl, wa, dup;
+
+		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
+			break;
+		/* the same object twice in four: the scalar loop refuses
+		 * the second (across steps, the earlier step's FREE words
+		 * stop the later one)
+		 */
+		dup = _mm256_conflict_epi64(sl);
+		if (unlikely(_mm256_test_epi64_mask(dup, dup) != 0))
+			break;
+		wa = nta_x4_words(&w, sl);
+		if (unlikely(!nta_x4_owned(wa, mine)))
+			break;
+		/* as nta_store_place(): entries, the length that covers
+		 * them, then the words FREE (the epoch a FREE word keeps is
+		 * never read, see nta_word_freed()); a kill leaves each
+		 * object in a place
+		 */
+		_mm256_storeu_si256((void *)(obj + len), vo);
+		_mm256_storeu_si256((void *)(wc + len), wa);
+		rte_compiler_barrier();
+		/* relaxed: a count for readers, as in nta_store_place() */
+		__atomic_store_n(&s->len, len + 4, __ATOMIC_RELAXED);
+		rte_compiler_barrier();
+		nta_x4_store(wa, NTA_OWN_FREE);
+		len += 4;
+	}
+	return i;
+}
+
+/* Stamp v into the words of the k objects at objs, which came with the
+ * magazine (no word cache): looked up four at a time, each four the
+ * scalar way when they are not all in the lookup cache.
+ */
+NTA_X4 static void
+nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
+		      void * const *objs, unsigned int k, nta_word_t v)
+{
+	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
+	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
+	struct nta_x4_way w;
+	unsigned int i;
+
+	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
+	for (i = 0; i + 4 <= k; i += 4) {
+		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
+		__m256i sl;
+
+		if (likely(nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
+			nta_x4_store(nta_x4_words(&w, sl), v);
+		else
+			nta_store_pop_uncached(p, lc, objs + i, 4, v);
+	}
+	if (i < k)
+		nta_store_pop_uncached(p, lc, objs + i, k - i, v);
+}
+
+/*
+ * nta_store_pop() for lcore lc's own store, n of at least four: the
+ * pointers copied out four at a time (reversed: the newest first), the
+ * words stamped with one scatter per four through the word cache, or
+ * after a vector lookup for those that came with the magazine.
+ */
+NTA_X4 void
+nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
+	     void **objs, unsigned int n, uint32_t owner)
+{
+	struct nta_store *s = &lc->s;
+	void * const * const obj = s->obj;
+	nta_word_t * const * const wc = s->wc;
+	const unsigned int len = s->len - n;
+	/* how many of the n came with the magazine: the oldest ones */
+	const unsigned int k = s->wlo > len ? s->wlo - len : 0;
+	const uint64_t e = nta_epoch_next(lc);
+	const nta_word_t v = nta_word_used(owner, e);
+	unsigned int i, j;
+
+	RTE_ASSERT(n >= 4 && n <= s->len && s->len <= s->cap &&
+		   s->wlo <= s->len);
+	/* objs[i] = obj[len + n - 1 - i] */
+	for (i = 0; i + 4 <= n; i += 4) {
+		__m256i x = _mm256_loadu_si256(
+			(const void *)(obj + len + n - 4 - i));
+
+		_mm256_storeu_si256((void *)(objs + i),
+				    _mm256_permute4x64_epi64(x, 0x1b));
+	}
+	for (; i < n; i++)
+		objs[i] = obj[len + n - 1 - i];
+	/* the words of the newest n - k, from the word cache */
+	for (j = len + k; j < len + n; j++)
+		nta_word_store(wc[j], v);
+	if (unlikely(k != 0)) {
+		if (!nta_paged(p) && k >= 4)
+			nta_simd_stamp_lookup(p, lc, obj + len, k, v);
+		else
+			nta_store_pop_uncached(p, lc, obj + len, k, v);
+		s->wlo = len;
+	}
+	nta_epoch_publish(lc, e);
+	__atomic_store_n(&s->len, len, __ATOMIC_RELAXED);
+}
+
+#else /* !NTA_SIMD_BUILT: never called, nta_simd_probe() says off */
+
+unsigned int
+nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
+	     void * const *objs, unsigned int n, uint32_t mine)
+{
+	RTE_SET_USED(p);
+	RTE_SET_USED(lc);
+	RTE_SET_USED(objs);
+	RTE_SET_USED(n);
+	RTE_SET_USED(mine);
+	return 0;
+}
+
+void
+nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
+	     void **objs, unsigned int n, uint32_t owner)
+{
+	nta_store_pop(p, lc, &lc->s, objs, n, owner);
+}
+
+#endif
