@@ -109,3 +109,91 @@ NTA_TEST(word_cache, "a hand-out stamps exactly its objects' words, cached or lo
 	rte_mempool_free(mp);
 	return 0;
 }
+
+/* Arena number of an object (arenas are aligned to their size). */
+static uintptr_t
+ws_arena(const void *o, unsigned int shift)
+{
+	return (uintptr_t)o >> shift;
+}
+
+/*
+ * A magazine that came from elsewhere (no word cache) holding objects of
+ * two arenas that share a way of the lookup cache, interleaved: a, a, a,
+ * b, a, a, a, a from the newest. The hand-out looks the a's up four at a
+ * time, b the slow way, which fills the way with b's arena; the a's after
+ * b must still be stamped in a's words (regression: the vector lookup
+ * kept a's bounds but read the way's word array again, b's). A wrong
+ * stamp leaves an a FREE while handed out, and its free is refused.
+ */
+NTA_TEST(word_cache_shared_way, "a hand-out of objects from two arenas that share a lookup way stamps each in its own arena", 1)
+{
+	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14,
+					      .lifo_size = 2 * WC_MAG };
+	struct rte_mempool *mp = tp_create("wc_way", WC_N, 256, 0, 0, &prm);
+	void **all = calloc(WC_N, sizeof(void *)), *a[7], *b = NULL, *x;
+	void *got[8], *fill[WC_MAG];
+	unsigned int i, j, n, na = 0, nf = 0, shift = 14;
+	uintptr_t ar = 0;
+
+	CHECK(mp != NULL && all != NULL, "create");
+	n = tp_get_all(mp, all, WC_N, 1);
+	CHECK(n == WC_N, "got %u", n);
+	/* arena A: one with 7 objects or more and another arena in its way */
+	for (i = 0; i < n && ar == 0; i++) {
+		unsigned int same = 0, other = 0;
+
+		for (j = 0; j < n; j++) {
+			uintptr_t d = ws_arena(all[j], shift);
+
+			same += d == ws_arena(all[i], shift);
+			other += d != ws_arena(all[i], shift) &&
+				(d & (16 - 1)) == (ws_arena(all[i], shift) & 15);
+		}
+		if (same >= 7 && other != 0)
+			ar = ws_arena(all[i], shift);
+	}
+	CHECK(ar != 0, "no arena shares a way with another (16 KiB arenas)");
+	for (i = 0; i < n; i++) {
+		uintptr_t d = ws_arena(all[i], shift);
+
+		if (d == ar && na < 7)
+			a[na++] = all[i];
+		else if (d != ar && (d & 15) == (ar & 15) && b == NULL)
+			b = all[i];
+		else if ((d & 15) != (ar & 15) && nf < WC_MAG - 7)
+			fill[nf++] = all[i];
+		else
+			continue;
+		all[i] = NULL;
+	}
+	CHECK(na == 7 && b != NULL && nf == WC_MAG - 7, "picked %u %p %u",
+	      na, b, nf);
+	/* the loaded magazine: fillers, then a0 a1 a2 b a3 a4 a5 a6 */
+	for (i = 0; i < WC_MAG - 8; i++)
+		rte_mempool_put(mp, fill[i]);
+	for (i = 0; i < 7; i++) {
+		rte_mempool_put(mp, a[i]);
+		if (i == 2)
+			rte_mempool_put(mp, b);
+	}
+	/* one more: the full magazine becomes the spare; the get swaps
+	 * it back in, without its word cache
+	 */
+	x = fill[WC_MAG - 8];
+	rte_mempool_put(mp, x);
+	CHECK(rte_mempool_get(mp, &x) == 0, "get");
+	CHECK(rte_mempool_get_bulk(mp, got, 8) == 0, "get 8");
+	rte_mempool_put_bulk(mp, got, 8);
+	rte_mempool_put(mp, x);
+	CHECK(tp_bad_total(mp) == 0, "%lu of the 8 refused when put back",
+	      tp_bad_total(mp));
+	for (i = 0; i < n; i++)
+		if (all[i] != NULL)
+			rte_mempool_put(mp, all[i]);
+	CHECK(rte_mempool_avail_count(mp) == WC_N && tp_audit_ok(mp) == 0,
+	      "pool whole: %u", rte_mempool_avail_count(mp));
+	free(all);
+	rte_mempool_free(mp);
+	return 0;
+}

@@ -8,10 +8,11 @@
  * several objects from the loaded magazine (nta_simd_pop). They do what
  * nta_enqueue_fast() and nta_store_pop() do, in the same order as seen by
  * a process killed at any instruction (entries, then the length that
- * covers them, then the words), with one gather, one scatter and one
- * length store per four objects where the scalar loops have four of
- * each: at bulk 32 and above the per-object loads and stores bound the
- * one-lcore rows (doc/benchmarks.rst).
+ * covers them, then the words), with one slot computation, two vector
+ * stores of entries and one length store per four objects where the
+ * scalar loops have four of each: at bulk 32 and above the per-object
+ * work bounds the one-lcore rows (doc/benchmarks.rst). The words
+ * themselves are loaded and stored one by one (see nta_x4_store()).
  *
  * x86-64 with AVX-512 F, DQ, CD and VL, used on 256-bit registers only:
  * within DPDK's default SIMD width (no --force-max-simd-bitwidth needed;
@@ -62,7 +63,10 @@ nta_simd_probe(void)
  * against the way's count in one compare.
  */
 struct nta_x4_way {
-	const struct nta_hot *h;
+	/* all three read from the way at once: a scalar lookup between
+	 * two steps may fill the way with another arena
+	 */
+	nta_word_t *state;
 	__m256i first;
 	__m256i nb;
 };
@@ -71,10 +75,13 @@ NTA_X4 static inline void
 nta_x4_way_load(struct nta_x4_way *w, const struct nta_lcore *lc,
 		unsigned int arena_shift, const void *obj)
 {
-	w->h = &lc->hot[((uintptr_t)obj >> arena_shift) & (NTA_HOT_WAYS - 1)];
-	w->first = _mm256_set1_epi64x((long long)w->h->first);
+	const struct nta_hot *h =
+		&lc->hot[((uintptr_t)obj >> arena_shift) & (NTA_HOT_WAYS - 1)];
+
+	w->state = h->state;
+	w->first = _mm256_set1_epi64x((long long)h->first);
 	/* an empty way has nb 0: every slot fails the compare */
-	w->nb = _mm256_set1_epi64x(w->h->nb);
+	w->nb = _mm256_set1_epi64x(h->nb);
 }
 
 /* The slots of the four objects vo in way w, and whether all four are
@@ -107,7 +114,7 @@ nta_x4_words(const struct nta_x4_way *w, __m256i sl)
 {
 	static_assert(sizeof(nta_word_t) == 4, "a word is 4 bytes");
 	return _mm256_add_epi64(
-		_mm256_set1_epi64x((long long)(uintptr_t)w->h->state),
+		_mm256_set1_epi64x((long long)(uintptr_t)w->state),
 		_mm256_slli_epi64(sl, 2));
 }
 
@@ -235,8 +242,8 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 /*
  * nta_store_pop() for lcore lc's own store, n of at least four: the
  * pointers copied out four at a time (reversed: the newest first), the
- * words stamped with one scatter per four through the word cache, or
- * after a vector lookup for those that came with the magazine.
+ * words stamped through the word cache, or after a lookup of four at a
+ * time for those that came with the magazine.
  */
 NTA_X4 void
 nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
