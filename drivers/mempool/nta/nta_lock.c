@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <rte_pause.h>
+
 #include "nta_private.h"
 
 /* Objects in an overflow list (its entries but run headers). */
@@ -54,10 +56,31 @@ nta_recount_locked(struct nta_pool *p)
 	p->nb_dead = n;
 }
 
+/* Tries before a waiter sleeps: a holder keeps the lock for one O(1)
+ * trade with the depot (well under a microsecond), while a sleep costs
+ * the waiter a system call and the holder another one to wake it.
+ */
+#define NTA_LOCK_TRIES 8u
+
 void
 nta_lock(struct nta_pool *p)
 {
-	if (unlikely(pthread_mutex_lock(&p->lock) == EOWNERDEAD)) {
+	unsigned int i, j;
+	int ret;
+
+	/* a short spin, backed off, before the futex: glibc has no
+	 * adaptive kind of a robust, process-shared mutex
+	 */
+	for (i = 0; i < NTA_LOCK_TRIES; i++) {
+		ret = pthread_mutex_trylock(&p->lock);
+		if (likely(ret != EBUSY))
+			break;
+		for (j = 0; j < 1u << RTE_MIN(i, 5u); j++)
+			rte_pause();
+	}
+	if (i == NTA_LOCK_TRIES)
+		ret = pthread_mutex_lock(&p->lock);
+	if (unlikely(ret == EOWNERDEAD)) {
 		/* What the dead holder was doing under the lock is lost
 		 * with it; the audit tells whether anything was hurt.
 		 */
