@@ -283,8 +283,16 @@ NTA_TEST(stale_ovf_partly_drained, "an overflow group drained in part keeps its 
 	got = p->lc[me].s.len;
 	CHECK(got <= RTE_DIM(tmp) &&
 	      rte_mempool_get_bulk(mp, tmp, got) == 0, "empty the store");
+	/* what the caller's array held comes back whole on failure (the
+	 * library keeps its cache's objects there)
+	 */
+	for (i = 0; i < 5; i++)
+		tmp[i] = (void *)(uintptr_t)(0x5a5a0000u + 64 * i);
 	CHECK(rte_mempool_get_bulk(mp, tmp, 5) == -ENOBUFS,
 	      "get 5 after group 2: only 4 are free");
+	for (i = 0; i < 5; i++)
+		CHECK(tmp[i] == (void *)(uintptr_t)(0x5a5a0000u + 64 * i),
+		      "array entry %u changed by a failed get: %p", i, tmp[i]);
 	CHECK(rv2_double_frees(mp) - df0 == 1,
 	      "the stale entry for x refused (%" PRIu64 ")",
 	      rv2_double_frees(mp) - df0);
