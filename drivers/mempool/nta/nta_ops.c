@@ -837,14 +837,15 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 /* nta_enqueue_fast() of an unpaged pool: the vector steps where this
  * process has them, and where they stop (an arena change, an object that
  * is not this lcore's, the same object twice, a full magazine) a scalar
- * step over the next four, then the vector steps again. Returns as
+ * step over the next four, then the vector steps again; after their
+ * second stop the scalar loop does the rest of the call. Returns as
  * nta_enqueue_fast() does.
  */
 static __rte_always_inline unsigned int
 nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
 		void * const *objs, unsigned int n, uint32_t mine)
 {
-	unsigned int done = 0, k, r;
+	unsigned int done = 0, stops = 0, k, r;
 
 	if (n < NTA_SIMD_MIN || !nta_simd_on())
 		return nta_enqueue_fast(p, lc, objs, n, mine, 0);
@@ -853,9 +854,14 @@ nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
 		k = RTE_MIN(n - done, 4u);
 		if (k == 0)
 			return done;
+		/* a row whose fours keep spanning arenas (objects of many
+		 * arenas, mixed): each step would be tried twice
+		 */
+		if (k == 4 && ++stops == NTA_SIMD_STOPS)
+			k = n - done;
 		r = nta_enqueue_fast(p, lc, objs + done, k, mine, 0);
 		done += r;
-		if (r != k)
+		if (r != k || k > 4)
 			return done;
 	}
 }

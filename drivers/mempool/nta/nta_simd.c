@@ -222,18 +222,23 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 {
 	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
+	unsigned int i, stops = 0;
 	struct nta_x4_way w;
-	unsigned int i;
 
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
-	for (i = 0; i + 4 <= k; i += 4) {
+	for (i = 0; i + 4 <= k && stops < NTA_SIMD_STOPS; i += 4) {
 		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
 		__m256i sl;
 
-		if (likely(nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
+		if (likely(nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl))) {
 			nta_x4_store(nta_x4_words(&w, sl), v);
-		else
-			nta_store_pop_uncached(p, lc, objs + i, 4, v);
+			continue;
+		}
+		/* not all in one arena of the lookup cache: the scalar way,
+		 * for the rest too after NTA_SIMD_STOPS such fours
+		 */
+		nta_store_pop_uncached(p, lc, objs + i, 4, v);
+		stops++;
 	}
 	if (i < k)
 		nta_store_pop_uncached(p, lc, objs + i, k - i, v);
