@@ -87,6 +87,8 @@ struct bench_opts {
 	unsigned int create_cache;
 	unsigned int create_reps;
 	int quick;
+	int shuffle;                   /* local, workset: free objects in
+					* random order before each run */
 };
 
 enum bench_status {
@@ -174,6 +176,8 @@ unsigned int bench_pool_size(const struct bench_opts *o, unsigned int lcores,
 			     unsigned int cache, unsigned int bulk,
 			     unsigned int in_flight);
 int bench_pool_check(struct rte_mempool *mp, struct bench_cell *c);
+int bench_pool_shuffle(const struct bench_opts *o, const char *ops,
+		       struct rte_mempool *mp, char *err, size_t err_len);
 void bench_pool_name(char *buf, size_t len, const char *tag);
 unsigned int bench_lcores_pick(unsigned int nb, unsigned int *ids);
 int bench_launch(const unsigned int *ids, unsigned int nb,

@@ -165,6 +165,11 @@ bench_local_run(const struct bench_opts *o, const char *ops,
 		bench_cell_fail(c, "%s", err);
 		return;
 	}
+	if (bench_pool_shuffle(o, ops, mp, err, sizeof(err)) < 0) {
+		bench_cell_fail(c, "%s", err);
+		rte_mempool_free(mp);
+		return;
+	}
 	local_measure(o, mp, lcores, bulk, pool_loop, c);
 	rte_mempool_free(mp);
 }

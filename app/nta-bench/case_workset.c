@@ -120,6 +120,11 @@ bench_workset_run(const struct bench_opts *o, const char *ops,
 		bench_cell_fail(c, "%s", err);
 		return;
 	}
+	if (bench_pool_shuffle(o, ops, mp, err, sizeof(err)) < 0) {
+		bench_cell_fail(c, "%s", err);
+		rte_mempool_free(mp);
+		return;
+	}
 	r = aligned_alloc(RTE_CACHE_LINE_SIZE, sizeof(*r));
 	if (r == NULL) {
 		bench_cell_fail(c, "out of memory");

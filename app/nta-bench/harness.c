@@ -87,6 +87,55 @@ bench_pool_create(const char *ops, unsigned int n, unsigned int elt_size,
 }
 
 /*
+ * With --shuffle: every object got (on this lcore, one at a time), put in
+ * random order (a fixed seed: every handler and run sees the same order)
+ * and put back, so that the free objects no longer sit in address order,
+ * as in a pool after long use: a burst then spans the pool's memory. The
+ * floor is left as it is (its per-lcore stocks are dealt out at
+ * creation). Returns 0, or -1 with err set.
+ */
+int
+bench_pool_shuffle(const struct bench_opts *o, const char *ops,
+		   struct rte_mempool *mp, char *err, size_t err_len)
+{
+	unsigned int n = mp->size, got, i;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	void **objs;
+
+	if (!o->shuffle || strcmp(ops, BENCH_FLOOR) == 0)
+		return 0;
+	objs = malloc(n * sizeof(void *));
+	if (objs == NULL) {
+		snprintf(err, err_len, "shuffle: out of memory");
+		return -1;
+	}
+	for (got = 0; got < n; got++)
+		if (rte_mempool_generic_get(mp, &objs[got], 1, NULL) != 0)
+			break;
+	for (i = got; i > 1; i--) {
+		unsigned int j;
+		void *t;
+
+		/* xorshift64: a fixed sequence, no libc state */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (unsigned int)(x % i);
+		t = objs[i - 1];
+		objs[i - 1] = objs[j];
+		objs[j] = t;
+	}
+	for (i = 0; i < got; i++)
+		rte_mempool_generic_put(mp, &objs[i], 1, NULL);
+	free(objs);
+	if (got != n) {
+		snprintf(err, err_len, "shuffle: %u of %u objects got", got, n);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Objects a run may hold at once: each lcore's cache can grow to 1.5x its
  * size before it flushes, plus the burst in the worker's hands, plus what
  * is in flight between lcores or held by them (workset). The pool is at

@@ -65,7 +65,10 @@ usage(const char *prog)
 	       "  --create-elt-size=N its object size (default 2048)\n"
 	       "  --create-reps=N     creations averaged (default 10)\n"
 	       "  --quick             very short run (tests)\n"
-	       "  --help\n", prog);
+	       "  --shuffle           local and workset: the free objects put in\n"
+	       "                      random order when the pool is made, as\n"
+	       "                      after long use (not for %s)\n"
+	       "  --help\n", prog, BENCH_FLOOR);
 }
 
 static void
@@ -244,6 +247,7 @@ enum {
 	OPT_CREATE_ELT,
 	OPT_CREATE_REPS,
 	OPT_QUICK,
+	OPT_SHUFFLE,
 	OPT_HELP,
 };
 
@@ -267,6 +271,7 @@ static const struct option long_opts[] = {
 	{ "create-elt-size", required_argument, NULL, OPT_CREATE_ELT },
 	{ "create-reps", required_argument, NULL, OPT_CREATE_REPS },
 	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "shuffle", no_argument, NULL, OPT_SHUFFLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -334,6 +339,9 @@ opt_apply(struct bench_opts *o, int opt, const char *arg, int *dur_set,
 		return parse_uint(arg, 1, 10000, &o->create_reps);
 	case OPT_QUICK:
 		o->quick = 1;
+		return 0;
+	case OPT_SHUFFLE:
+		o->shuffle = 1;
 		return 0;
 	default:
 		return -EINVAL;

@@ -265,11 +265,13 @@ bench_table_print(FILE *f, const struct bench_opts *o,
 		"(handlers taking turns) of %u ms after %u ms warm-up, each on a fresh "
 		"pool of >= %u objects of %u B\n"
 		"Mobj/s: million objects got and put back per second; ratio: to %s "
-		"in the same row%s\n\n", rte_lcore_count(), o->repeat,
+		"in the same row%s%s\n\n", rte_lcore_count(), o->repeat,
 		o->duration_ms, o->warmup_ms, o->pool_size, o->elt_size,
 		BENCH_BASELINE, bench_handler_index(o, "nta") >= 0 &&
 		bench_handler_index(o, BENCH_FLOOR) >= 0 ?
-		"; nta /floor: nta's rate over " BENCH_FLOOR "'s" : "");
+		"; nta /floor: nta's rate over " BENCH_FLOOR "'s" : "",
+		o->shuffle ? "\n--shuffle: local and workset pools' free objects "
+		"in random order (" BENCH_FLOOR " excepted)" : "");
 	if (res->nb_rows != 0)
 		rates_print(f, o, res);
 	if (res->have_create)

@@ -122,6 +122,20 @@ for r in rates:
         n += 1
 assert n >= 24 + 96, n
 PY
+# --shuffle: the same cases on pools whose free objects are in random
+# order (bursts span the pool's arenas); every run must still pass the
+# bench's checks (objects back, audit clean, no failed get)
+sh_out=$out/shuffle
+timeout 300 bash "$here/app/bench.sh" --quick --shuffle --out="$sh_out" \
+	--cases=local,workset --handlers=nta,ring_mp_mc,bench_floor \
+	--caches=0,256 --bulks=32 --keeps=512 >"$out/shuffle.txt" 2>&1
+rc=$?
+check "bench.sh --shuffle exits 0 (rc=$rc)" test "$rc" = 0
+check "--shuffle said in the table" grep -q '^--shuffle: ' "$out/shuffle.txt"
+n=$(awk -F, 'NR > 1 && $7 == "nta" && $8 == "ok"' "$sh_out/results.csv" | wc -l)
+bad=$(awk -F, 'NR > 1 && $8 != "ok"' "$sh_out/results.csv" | wc -l)
+check "--shuffle: $n nta rows ok, $bad rows not ok" test "$n" = 8 -a "$bad" = 0
+
 if command -v gnuplot >/dev/null; then
 	check "chart.png is a PNG" sh -c "head -c 8 '$out/chart.png' | od -An -tx1 | grep -q '89 50 4e 47'"
 fi
