@@ -174,11 +174,10 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
 	struct nta_x4_way w;
 
-	/* a store not set up yet has cap 0: n becomes 0 below */
-	RTE_ASSERT(!nta_paged(p) && s->wlo <= len);
 	n = RTE_MIN(n, s->cap - len);
 	if (n < 4)
-		return 0;
+		return 0; /* a store not set up, or detached, has cap 0 */
+	RTE_ASSERT(!nta_paged(p) && s->wlo <= len);
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
 	for (i = 0; i + 4 <= n; i += 4) {
 		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
