@@ -21,6 +21,7 @@
  * processes of one pool may differ.
  */
 
+#include <rte_cpuflags.h>
 #include <rte_vect.h>
 
 #include "nta_private.h"
