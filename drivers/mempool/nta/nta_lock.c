@@ -58,7 +58,9 @@ nta_recount_locked(struct nta_pool *p)
 
 /* Tries before a waiter sleeps: a holder keeps the lock for one O(1)
  * trade with the depot (well under a microsecond), while a sleep costs
- * the waiter a system call and the holder another one to wake it.
+ * the waiter a system call and the holder another one to wake it. The
+ * 95 pauses between them take about 1.5 us on AMD Zen 4, 3 to 5 us on
+ * Intel cores since Skylake (a longer pause).
  */
 #define NTA_LOCK_TRIES 8u
 
@@ -73,13 +75,18 @@ nta_lock(struct nta_pool *p)
 	 */
 	for (i = 0; i < NTA_LOCK_TRIES; i++) {
 		ret = pthread_mutex_trylock(&p->lock);
-		if (likely(ret != EBUSY))
+		if (likely(ret == 0 || ret == EOWNERDEAD))
 			break;
+		if (ret != EBUSY || i == NTA_LOCK_TRIES - 1) {
+			/* held all along, or an error: the blocking lock
+			 * (which reports an error as it always did)
+			 */
+			ret = pthread_mutex_lock(&p->lock);
+			break;
+		}
 		for (j = 0; j < 1u << RTE_MIN(i, 5u); j++)
 			rte_pause();
 	}
-	if (i == NTA_LOCK_TRIES)
-		ret = pthread_mutex_lock(&p->lock);
 	if (unlikely(ret == EOWNERDEAD)) {
 		/* What the dead holder was doing under the lock is lost
 		 * with it; the audit tells whether anything was hurt.

@@ -166,7 +166,7 @@ nta_store_get_saved(struct nta_pool *p, struct nta_store *s,
 
 /* Calls of more than this many objects (cache refills) keep objs[] in a
  * bigger buffer, out of line: an 8 KiB frame on every call cost the
- * pipeline's bursts of 32 about 8 % (nta-bench, A/B).
+ * pipeline's bursts of 32 about 10 % (nta-bench, A/B).
  */
 #define NTA_SAVE_SMALL 64u
 
@@ -838,7 +838,7 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
  * process has them, and where they stop (an arena change, an object that
  * is not this lcore's, the same object twice, a full magazine) a scalar
  * step over the next four, then the vector steps again; after their
- * second stop the scalar loop does the rest of the call. Returns as
+ * first stop (NTA_SIMD_STOPS) the scalar loop does the rest of the call. Returns as
  * nta_enqueue_fast() does.
  */
 static __rte_always_inline unsigned int
