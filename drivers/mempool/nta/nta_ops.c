@@ -835,35 +835,21 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 }
 
 /* nta_enqueue_fast() of an unpaged pool: the vector steps where this
- * process has them, and where they stop (an arena change, an object that
- * is not this lcore's, the same object twice, a full magazine) a scalar
- * step over the next four, then the vector steps again; after their
- * first stop (NTA_SIMD_STOPS) the scalar loop does the rest of the call. Returns as
- * nta_enqueue_fast() does.
+ * process has them, then the scalar loop from where they stop (an arena
+ * change, an object that is not this lcore's, the same object twice, a
+ * full magazine, fewer than four left) to the end of the call: rows mixed
+ * from many arenas would stop the steps at nearly every four, each then
+ * done twice. Returns as nta_enqueue_fast() does.
  */
 static __rte_always_inline unsigned int
 nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
 		void * const *objs, unsigned int n, uint32_t mine)
 {
-	unsigned int done = 0, stops = 0, k, r;
+	unsigned int done = 0;
 
-	if (n < NTA_SIMD_MIN || !nta_simd_on())
-		return nta_enqueue_fast(p, lc, objs, n, mine, 0);
-	for (;;) {
-		done += nta_simd_put(p, lc, objs + done, n - done, mine);
-		k = RTE_MIN(n - done, 4u);
-		if (k == 0)
-			return done;
-		/* a row whose fours keep spanning arenas (objects of many
-		 * arenas, mixed): each step would be tried twice
-		 */
-		if (k == 4 && ++stops == NTA_SIMD_STOPS)
-			k = n - done;
-		r = nta_enqueue_fast(p, lc, objs + done, k, mine, 0);
-		done += r;
-		if (r != k || k > 4)
-			return done;
-	}
+	if (n >= NTA_SIMD_MIN && nta_simd_on())
+		done = nta_simd_put(p, lc, objs, n, mine);
+	return done + nta_enqueue_fast(p, lc, objs + done, n - done, mine, 0);
 }
 
 /* Several objects: the fast loop, then the general one for the rest. */

@@ -1210,13 +1210,6 @@ unsigned int nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 void nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
 		  void **objs, unsigned int n, uint32_t owner);
 
-/* Stops of the vector steps in one call after which its scalar loop does
- * the rest: the steps take four objects of one arena, and rows mixed
- * from many arenas stop them at nearly every step (each stop costs the
- * step twice).
- */
-#define NTA_SIMD_STOPS 1u
-
 /* Do the bulk paths of this process use the vector steps? */
 static inline int
 nta_simd_on(void)

@@ -214,8 +214,8 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 }
 
 /* Stamp v into the words of the k objects at objs, which came with the
- * magazine (no word cache): looked up four at a time, each four the
- * scalar way when they are not all in the lookup cache.
+ * magazine (no word cache): looked up four at a time while the fours are
+ * each in one arena of the lookup cache, the rest the scalar way.
  */
 NTA_X4 static void
 nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
@@ -223,23 +223,20 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 {
 	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
-	unsigned int i, stops = 0;
 	struct nta_x4_way w;
+	unsigned int i;
 
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
-	for (i = 0; i + 4 <= k && stops < NTA_SIMD_STOPS; i += 4) {
+	for (i = 0; i + 4 <= k; i += 4) {
 		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
 		__m256i sl;
 
-		if (likely(nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl))) {
-			nta_x4_store(nta_x4_words(&w, sl), v);
-			continue;
-		}
-		/* not all in one arena of the lookup cache: the scalar way,
-		 * for the rest too after NTA_SIMD_STOPS such fours
+		/* four not all in one arena of the lookup cache: the scalar
+		 * way from there on, as nta_enqueue_run() does
 		 */
-		nta_store_pop_uncached(p, lc, objs + i, 4, v);
-		stops++;
+		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
+			break;
+		nta_x4_store(nta_x4_words(&w, sl), v);
 	}
 	if (i < k)
 		nta_store_pop_uncached(p, lc, objs + i, k - i, v);
