@@ -217,6 +217,96 @@ NTA_TEST(bad_frees_every_position, "a bad entry at each position of a bulk free 
 	return 0;
 }
 
+/* Four objects of the pool in adjacent slots, out of b got (sorted in
+ * place); their index in objs, or b when there are none.
+ */
+static unsigned int
+adjacent_four(struct rte_mempool *mp, void **objs, unsigned int b)
+{
+	uintptr_t stride = mp->header_size + mp->elt_size + mp->trailer_size;
+	unsigned int at;
+
+	qsort(objs, b, sizeof(void *), tp_ptr_cmp);
+	for (at = 0; at + 3 < b; at++)
+		if ((uintptr_t)objs[at + 3] - (uintptr_t)objs[at] == 3 * stride)
+			return at;
+	return b;
+}
+
+/* A bulk free of b objects whose first four are four adjacent objects
+ * (ascending, or descending with down), the first entries of row; the
+ * others follow. Returns the number of entries.
+ */
+static unsigned int
+row_adjacent_first(void **row, void **objs, unsigned int b, unsigned int at,
+		   int down)
+{
+	unsigned int i, k = 4;
+
+	for (i = 0; i < 4; i++)
+		row[i] = objs[at + (down ? 3 - i : i)];
+	for (i = 0; i < b; i++)
+		if (i < at || i > at + 3)
+			row[k++] = objs[i];
+	return k;
+}
+
+/* Four adjacent objects freed in one step have their words checked and
+ * written as one (nta_x4_run()): one of the four free already, at each
+ * place of the four and in either order, is refused and counted and the
+ * three others kept; so is a second copy of the whole four.
+ */
+NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refused, in either order", 1)
+{
+	const unsigned int n = 512, b = 32;
+	struct rte_mempool *mp = tp_create("badadj", n, 256, 0, 0, NULL);
+	void *objs[32], *row[40];
+	unsigned int pos, down, at, avail, k;
+	uint64_t before;
+
+	CHECK(mp != NULL, "create");
+	for (down = 0; down < 2; down++) {
+		for (pos = 0; pos < 4; pos++) {
+			CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+			at = adjacent_four(mp, objs, b);
+			CHECK(at < b, "no four adjacent objects among %u", b);
+			k = row_adjacent_first(row, objs, b, at, down);
+			/* the one at pos freed before the call */
+			rte_mempool_put(mp, row[pos]);
+			before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+			avail = rte_mempool_avail_count(mp);
+			rte_mempool_put_bulk(mp, row, k);
+			CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
+			      before + 1, "free one at %u of four (%s): %lu refused, want %lu",
+			      pos, down ? "down" : "up",
+			      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
+			      before + 1);
+			CHECK(rte_mempool_avail_count(mp) == avail + k - 1,
+			      "free one at %u of four: %u free, want %u", pos,
+			      rte_mempool_avail_count(mp), avail + k - 1);
+		}
+		/* the four twice in one call: the second copy refused */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		at = adjacent_four(mp, objs, b);
+		CHECK(at < b, "no four adjacent objects among %u", b);
+		k = row_adjacent_first(row, objs, b, at, down);
+		memcpy(row + k, row, 4 * sizeof(void *));
+		before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		avail = rte_mempool_avail_count(mp);
+		rte_mempool_put_bulk(mp, row, k + 4);
+		CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
+		      before + 4, "four twice: %lu refused, want %lu",
+		      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
+		      before + 4);
+		CHECK(rte_mempool_avail_count(mp) == avail + k,
+		      "four twice: %u free, want %u",
+		      rte_mempool_avail_count(mp), avail + k);
+	}
+	CHECK_OK(pool_whole(mp, n));
+	rte_mempool_free(mp);
+	return 0;
+}
+
 NTA_TEST(bad_free_stale, "a pointer into a freed pool's memory is refused, no crash", 1)
 {
 	struct rte_mempool *mp = tp_create("stale", 256, 2048, 0, 0, NULL);

@@ -12,7 +12,8 @@
  * stores of entries and one length store per four objects where the
  * scalar loops have four of each: at bulk 32 and above the per-object
  * work bounds the one-lcore rows (doc/benchmarks.rst). The words
- * themselves are loaded and stored one by one (see nta_x4_store()).
+ * themselves are loaded and stored one by one, or as one vector when the
+ * four are adjacent (see nta_x4_run()).
  *
  * x86-64 with AVX-512 F, DQ, CD and VL, used on 256-bit registers only:
  * within DPDK's default SIMD width (no --force-max-simd-bitwidth needed;
@@ -119,13 +120,9 @@ nta_x4_words(const struct nta_x4_way *w, __m256i sl)
 		_mm256_slli_epi64(sl, 2));
 }
 
-/* The four words at wa (as nta_x4_words() gives them) set to v with
- * scalar stores, each address taken out of the register: a scatter costs
- * more than four stores on some cores (AMD Zen 4), and so does a trip
- * through the stack (64-bit loads of a 256-bit store wait for it).
- */
+/* The four words at wa set to v with scalar stores (see nta_x4_store()). */
 NTA_X4 static inline void
-nta_x4_store(__m256i wa, nta_word_t v)
+nta_x4_store_apart(__m256i wa, nta_word_t v)
 {
 	__m128i lo = _mm256_castsi256_si128(wa);
 	__m128i hi = _mm256_extracti128_si256(wa, 1);
@@ -136,11 +133,73 @@ nta_x4_store(__m256i wa, nta_word_t v)
 	nta_word_store((nta_word_t *)(uintptr_t)_mm_extract_epi64(hi, 1), v);
 }
 
-/* Do the four words at wa all name owner own? Scalar loads, as in
- * nta_x4_store() (a gather is slower than four loads on those cores).
+/*
+ * The first of four word addresses wa that are four adjacent words, in
+ * either order (four objects handed out, or freed, in address order or
+ * in reverse: a fresh pool, a magazine handed out and given back whole),
+ * or NULL. Adjacent words are loaded and stored as one 16-byte vector:
+ * each word is 4-byte aligned, so it is read and written whole, as the
+ * relaxed scalar accesses do (nta_word_load()), and the four belong to
+ * the caller alone, as theirs do (this lcore's USED objects, or FREE ones
+ * in its own store).
+ */
+NTA_X4 static inline nta_word_t *
+nta_x4_run(__m256i wa)
+{
+	const __m256i up = _mm256_set_epi64x(12, 8, 4, 0);
+	const __m256i down = _mm256_set_epi64x(-12, -8, -4, 0);
+	__m128i lo = _mm256_castsi256_si128(wa);
+	__m256i d = _mm256_sub_epi64(wa, _mm256_broadcastq_epi64(lo));
+	uintptr_t a0 = (uintptr_t)_mm_cvtsi128_si64(lo);
+
+	static_assert(sizeof(nta_word_t) == 4, "a word is 4 bytes");
+	if (likely(_mm256_cmpeq_epi64_mask(d, up) == 0xf))
+		return (nta_word_t *)a0;
+	if (likely(_mm256_cmpeq_epi64_mask(d, down) == 0xf))
+		return (nta_word_t *)(a0 - 3 * sizeof(nta_word_t));
+	return NULL;
+}
+
+/* nta_x4_run() while *try is set; the first four that are not adjacent
+ * clear it, and the rest of the call takes the words one by one: a
+ * shuffled magazine, whose fours are hardly ever adjacent, pays for one
+ * test per call rather than one per four.
+ */
+NTA_X4 static inline nta_word_t *
+nta_x4_run_try(__m256i wa, int *try)
+{
+	nta_word_t *run;
+
+	if (!*try)
+		return NULL;
+	run = nta_x4_run(wa);
+	if (unlikely(run == NULL))
+		*try = 0;
+	return run;
+}
+
+/* The four words at wa (as nta_x4_words() gives them) set to v: adjacent
+ * ones (run, from nta_x4_run()) with one vector store, others with scalar
+ * stores, each address taken out of the register: a scatter costs more
+ * than four stores on some cores (AMD Zen 4), and so does a trip through
+ * the stack (64-bit loads of a 256-bit store wait for it).
+ */
+NTA_X4 static inline void
+nta_x4_store(__m256i wa, nta_word_t *run, nta_word_t v)
+{
+	if (likely(run != NULL)) {
+		_mm_storeu_si128((void *)run, _mm_set1_epi32((int)v));
+		return;
+	}
+	nta_x4_store_apart(wa, v);
+}
+
+/* nta_x4_owned() of four words apart: scalar loads, as in
+ * nta_x4_store_apart() (a gather is slower than four loads on those
+ * cores).
  */
 NTA_X4 static inline int
-nta_x4_owned(__m256i wa, uint32_t own)
+nta_x4_owned_apart(__m256i wa, uint32_t own)
 {
 	__m128i lo = _mm256_castsi256_si128(wa);
 	__m128i hi = _mm256_extracti128_si256(wa, 1);
@@ -154,6 +213,22 @@ nta_x4_owned(__m256i wa, uint32_t own)
 	x |= nta_word_load((nta_word_t *)(uintptr_t)
 			   _mm_extract_epi64(hi, 1)) ^ own;
 	return (x & NTA_OWN_MASK) == 0;
+}
+
+/* Do the four words at wa all name owner own? Adjacent ones (run, from
+ * nta_x4_run()) in one vector load.
+ */
+NTA_X4 static inline int
+nta_x4_owned(__m256i wa, const nta_word_t *run, uint32_t own)
+{
+	if (likely(run != NULL)) {
+		const __m128i m = _mm_set1_epi32(NTA_OWN_MASK);
+		__m128i x = _mm_loadu_si128((const void *)run);
+
+		return _mm_cmpeq_epi32_mask(_mm_and_si128(x, m),
+					    _mm_set1_epi32((int)own)) == 0xf;
+	}
+	return nta_x4_owned_apart(wa, own);
 }
 
 /*
@@ -174,6 +249,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
 	struct nta_x4_way w;
+	int try_run = 1;
 
 	n = RTE_MIN(n, s->cap - len);
 	if (n < 4)
@@ -183,18 +259,23 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	for (i = 0; i + 4 <= n; i += 4) {
 		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
 		__m256i sl, wa, dup;
+		nta_word_t *run;
 
 		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
 			break;
 		/* the same object twice in four: the scalar loop refuses
 		 * the second (across steps, the earlier step's FREE words
-		 * stop the later one)
+		 * stop the later one); four adjacent words are four
+		 * different objects
 		 */
-		dup = _mm256_conflict_epi64(sl);
-		if (unlikely(_mm256_test_epi64_mask(dup, dup) != 0))
-			break;
 		wa = nta_x4_words(&w, sl);
-		if (unlikely(!nta_x4_owned(wa, mine)))
+		run = nta_x4_run_try(wa, &try_run);
+		if (unlikely(run == NULL)) {
+			dup = _mm256_conflict_epi64(sl);
+			if (unlikely(_mm256_test_epi64_mask(dup, dup) != 0))
+				break;
+		}
+		if (unlikely(!nta_x4_owned(wa, run, mine)))
 			break;
 		/* as nta_store_place(): entries, the length that covers
 		 * them, then the words FREE (the epoch a FREE word keeps is
@@ -207,7 +288,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 		/* relaxed: a count for readers, as in nta_store_place() */
 		__atomic_store_n(&s->len, len + 4, __ATOMIC_RELAXED);
 		rte_compiler_barrier();
-		nta_x4_store(wa, NTA_OWN_FREE);
+		nta_x4_store(wa, run, NTA_OWN_FREE);
 		len += 4;
 	}
 	return i;
@@ -225,18 +306,20 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
 	struct nta_x4_way w;
 	unsigned int i;
+	int try_run = 1;
 
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
 	for (i = 0; i + 4 <= k; i += 4) {
 		__m256i vo = _mm256_loadu_si256((const void *)(objs + i));
-		__m256i sl;
+		__m256i sl, wa;
 
 		/* four not all in one arena of the lookup cache: the scalar
 		 * way from there on, as nta_enqueue_run() does
 		 */
 		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
 			break;
-		nta_x4_store(nta_x4_words(&w, sl), v);
+		wa = nta_x4_words(&w, sl);
+		nta_x4_store(wa, nta_x4_run_try(wa, &try_run), v);
 	}
 	if (i < k)
 		nta_store_pop_uncached(p, lc, objs + i, k - i, v);
@@ -261,6 +344,7 @@ nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	const uint64_t e = nta_epoch_next(lc);
 	const nta_word_t v = nta_word_used(owner, e);
 	unsigned int i, j;
+	int try_run = 1;
 
 	RTE_ASSERT(n >= 4 && n <= s->len && s->len <= s->cap &&
 		   s->wlo <= s->len);
@@ -275,7 +359,12 @@ nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,
 	for (; i < n; i++)
 		objs[i] = obj[len + n - 1 - i];
 	/* the words of the newest n - k, from the word cache */
-	for (j = len + k; j < len + n; j++)
+	for (j = len + k; j + 4 <= len + n; j += 4) {
+		__m256i wa = _mm256_loadu_si256((const void *)(wc + j));
+
+		nta_x4_store(wa, nta_x4_run_try(wa, &try_run), v);
+	}
+	for (; j < len + n; j++)
 		nta_word_store(wc[j], v);
 	if (unlikely(k != 0)) {
 		if (!nta_paged(p) && k >= 4)
