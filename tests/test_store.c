@@ -10,7 +10,9 @@
  * in bulk and one object at a time.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rte_mempool_nta.h"
 #include "nta_test.h"
@@ -128,8 +130,12 @@ ws_arena(const void *o, unsigned int shift)
  */
 NTA_TEST(word_cache_shared_way, "a hand-out of objects from two arenas that share a lookup way stamps each in its own arena", 1)
 {
+	/* 16 ways for some 20 arenas: by default the cache would have one
+	 * way per arena, and no two arenas would share one
+	 */
 	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14,
-					      .lifo_size = 2 * WC_MAG };
+					      .lifo_size = 2 * WC_MAG,
+					      .lookup_ways = 16 };
 	struct rte_mempool *mp = tp_create("wc_way", WC_N, 256, 0, 0, &prm);
 	void **all = calloc(WC_N, sizeof(void *)), *a[7], *b = NULL, *x;
 	void *got[8], *fill[WC_MAG];
@@ -195,5 +201,129 @@ NTA_TEST(word_cache_shared_way, "a hand-out of objects from two arenas that shar
 	      "pool whole: %u", rte_mempool_avail_count(mp));
 	free(all);
 	rte_mempool_free(mp);
+	return 0;
+}
+
+/* A fixed shuffle (an LCG, so that a failure repeats). */
+static void
+lw_shuffle(void **v, unsigned int n, uint64_t *seed)
+{
+	unsigned int i;
+
+	for (i = n - 1; i > 0; i--) {
+		unsigned int j;
+		void *t;
+
+		*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+		j = (unsigned int)((*seed >> 33) % (i + 1));
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Does lcore 0's line of rte_mempool_nta_dump() say lookup=ways? */
+static int
+lw_dump_says(struct rte_mempool *mp, unsigned int ways)
+{
+	char *buf = NULL, want[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ok;
+
+	if (f == NULL)
+		return 0;
+	rte_mempool_nta_dump(f, mp);
+	fclose(f);
+	snprintf(want, sizeof(want), " lookup=%u\n", ways);
+	ok = buf != NULL && strstr(buf, want) != NULL;
+	if (!ok)
+		printf("  dump, want%s%s", want, buf != NULL ? buf : "");
+	free(buf);
+	return ok;
+}
+
+/* Every object of an n-object pool got, shuffled and put back in bursts
+ * of 32, each eighth burst with a second copy of its first object: the
+ * copies refused, the pool whole.
+ */
+static int
+lw_rounds(struct rte_mempool *mp, unsigned int n, void **all, uint64_t *seed)
+{
+	unsigned int round, i, k, dups = 0;
+	uint64_t bad0 = tp_bad_total(mp);
+
+	for (round = 0; round < 3; round++) {
+		k = tp_get_all(mp, all, n, 32);
+		CHECK(k == n, "round %u: got %u of %u", round, k, n);
+		CHECK(tp_unique(all, n) == 0, "round %u: an object twice", round);
+		lw_shuffle(all, n, seed);
+		for (i = 0; i < n; i += 32) {
+			void *burst[33];
+			unsigned int b = RTE_MIN(32u, n - i);
+
+			memcpy(burst, all + i, b * sizeof(void *));
+			if ((i / 32) % 8 == 7) {
+				burst[b] = burst[0];
+				b++;
+				dups++;
+			}
+			rte_mempool_put_bulk(mp, burst, b);
+		}
+		CHECK(rte_mempool_avail_count(mp) == n, "round %u: %u free",
+		      round, rte_mempool_avail_count(mp));
+	}
+	CHECK(tp_bad_total(mp) - bad0 == dups, "%" PRIu64 " refused, want %u",
+	      tp_bad_total(mp) - bad0, dups);
+	CHECK(tp_audit_ok(mp) == 0, "audit");
+	return 0;
+}
+
+/*
+ * Each lcore's lookup cache: one way per arena of the pool by default (16
+ * at least), or the lookup_ways asked for, as rte_mempool_nta_dump() says;
+ * values that are not a power of two up to 4096 refused. Shuffled bursts
+ * over some 40 arenas, with more arenas than ways or fewer, keep exact
+ * counts and refuse every second free.
+ */
+NTA_TEST(lookup_ways, "lookup caches sized to the pool or to lookup_ways, exact with shuffled bursts", 1)
+{
+	const uint32_t ways[] = { 0, 1, 4, 16, 64 };
+	const unsigned int n = 2048;
+	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14 };
+	void **all = calloc(n, sizeof(void *));
+	struct rte_mempool_nta_stats st;
+	struct rte_mempool *mp;
+	uint64_t seed = 12345;
+	unsigned int i, want;
+	char name[32];
+
+	CHECK(all != NULL, "memory");
+	for (i = 0; i < RTE_DIM(ways); i++) {
+		prm.lookup_ways = ways[i];
+		snprintf(name, sizeof(name), "lways%u", ways[i]);
+		mp = tp_create(name, n, 256, 0, 0, &prm);
+		CHECK(mp != NULL, "create with lookup_ways %u", ways[i]);
+		CHECK(rte_mempool_nta_stats_get(mp, &st) == 0 && st.arenas > 16,
+		      "%" PRIu64 " arenas: want more than 16", st.arenas);
+		CHECK_OK(lw_rounds(mp, n, all, &seed));
+		want = ways[i] != 0 ? ways[i] :
+			rte_align32pow2((uint32_t)st.arenas);
+		CHECK(lw_dump_says(mp, want), "lookup_ways %u: dump says lookup=%u",
+		      ways[i], want);
+		rte_mempool_free(mp);
+	}
+	free(all);
+	/* not a power of two, or more than 4096 */
+	for (i = 0; i < 2; i++) {
+		prm.lookup_ways = i == 0 ? 3 : 8192;
+		mp = rte_mempool_create_empty("lways_bad", 100, 64, 0, 0,
+					      SOCKET_ID_ANY, 0);
+		CHECK(mp != NULL, "create");
+		CHECK(rte_mempool_set_ops_byname(mp, "nta", &prm) == 0, "ops");
+		CHECK(rte_mempool_populate_default(mp) < 0,
+		      "lookup_ways %u refused", prm.lookup_ways);
+		rte_mempool_free(mp);
+	}
 	return 0;
 }

@@ -904,6 +904,8 @@ static const uint64_t arena_tab[8] = {
 static const uint32_t lifo_tab[8] = { 0, 0, 1, 2, 3, 8, 32, 100 };
 static const uint32_t ring_tab[8] = { 0, 0, 1, 2, 4, 16, 64, 1024 };
 static const uint32_t contig_tab[8] = { 0, 1, 2, 3, 8, 16, 0, 5 };
+/* lookup_ways: from the ring byte's upper bits (the old inputs read 0) */
+static const uint32_t ways_tab[4] = { 0, 1, 2, 16 };
 
 struct fz_pool_cfg {
 	unsigned int n, elt, cache, flags;
@@ -941,11 +943,12 @@ pool_bad_params(const char *name, const struct fz_pool_cfg *c)
 	int ret;
 
 	memset(&bad, 0, sizeof(bad));
-	switch ((c->arena >> 3) % 5) {
+	switch ((c->arena >> 3) % 6) {
 	case 0: bad.arena_size = 3000; break;        /* not a power of 2 */
 	case 1: bad.arena_size = 2048; break;        /* below 4 KiB */
 	case 2: bad.ring_size = 3; break;            /* not a power of 2 */
 	case 3: bad.reserved[1] = 7; break;          /* must be zero */
+	case 4: bad.lookup_ways = 48; break;         /* not a power of 2 */
 	default: bad.lifo_size = (1u << 20) + 1; break;
 	}
 	fz_what = "bad params";
@@ -991,6 +994,7 @@ pool_create(struct fz_pool *pm, int id, const struct fz_pool_cfg *c)
 		pm->prm.lifo_size = lifo_tab[c->lifo & 7];
 		pm->prm.ring_size = ring_tab[c->ring & 7];
 		pm->prm.contig_block_size = contig_tab[c->contig & 7];
+		pm->prm.lookup_ways = ways_tab[(c->ring >> 3) & 3];
 		FZ_ASSERT(rte_mempool_set_ops_byname(mp, RTE_MEMPOOL_NTA_OPS_NAME,
 						     c->defaults ? NULL : &pm->prm) == 0,
 			  "set_ops nta");

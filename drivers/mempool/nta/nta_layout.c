@@ -68,7 +68,11 @@ nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay)
 	if (lay->elt_total == 0 || lay->elt_total >= (1u << 30))
 		return -EINVAL;
 	if (prm != NULL) {
-		if (prm->reserved[0] || prm->reserved[1] || prm->reserved[2])
+		if (prm->reserved[0] || prm->reserved[1])
+			return -EINVAL;
+		if (prm->lookup_ways != 0 &&
+		    (!rte_is_power_of_2(prm->lookup_ways) ||
+		     prm->lookup_ways > NTA_HOT_WAYS_MAX))
 			return -EINVAL;
 		if (prm->arena_size != 0) {
 			if (!rte_is_power_of_2(prm->arena_size) ||
@@ -106,6 +110,7 @@ nta_layout_compute(const struct rte_mempool *mp, struct nta_layout *lay)
 		nta_auto_ring(mp->size);
 	lay->contig = (prm && prm->contig_block_size) ?
 		prm->contig_block_size : NTA_DEFAULT_CONTIG;
+	lay->hot_ways = prm ? prm->lookup_ways : 0;
 	nta_layout_divider(lay);
 	return 0;
 }

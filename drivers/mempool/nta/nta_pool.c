@@ -21,11 +21,13 @@ nta_alloc(struct rte_mempool *mp)
 	struct nta_layout lay;
 	pthread_mutexattr_t attr;
 	struct nta_pool *p;
+	unsigned int i;
 	int ret;
 
 	ret = nta_layout_compute(mp, &lay);
 	if (ret < 0) {
-		NTA_LOG(ERR, "pool %s: bad nta parameters", mp->name);
+		NTA_LOG(ERR, "pool %s: bad nta parameters (arena_size and ring_size: powers of two, arena_size 4 KiB to 1 GiB, ring_size and lifo_size up to 2^20, lookup_ways a power of two up to %u, reserved zero)",
+			mp->name, NTA_HOT_WAYS_MAX);
 		return ret;
 	}
 	p = rte_zmalloc_socket("nta_pool", sizeof(*p), RTE_CACHE_LINE_SIZE,
@@ -37,6 +39,11 @@ nta_alloc(struct rte_mempool *mp)
 	/* two magazines per store: lifo_size objects held at most */
 	p->mag_size = RTE_MAX(1u, lay.lifo_size / 2);
 	p->meta_bytes = sizeof(*p);
+	/* no lookup cache until an lcore's first use (nta_lcore_setup()) */
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		p->lc[i].hot = &p->hot_none;
+		p->lc[i].hot_mask = 0;
+	}
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	/* a process that dies holding it must not block the others */

@@ -60,7 +60,7 @@ extern int nta_logtype;
  * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
  * catches a change made without a bump.
  */
-#define NTA_POOL_LAYOUT_VERSION 9u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 10u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
@@ -68,7 +68,9 @@ extern int nta_logtype;
 				     * 8: a depot magazine per home,
 				     * 9: a lane's link on its consumer's
 				     *    line, an lcore's live flag on
-				     *    its epoch's line */
+				     *    its epoch's line,
+				     * 10: lookup caches sized to the
+				     *     pool */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -145,6 +147,7 @@ struct nta_layout {
 	uint32_t per_page;     /* slots per page */
 	uint64_t div_inv;      /* inverse of E's odd part, mod 2^64 */
 	uint32_t div_rot;      /* E's power of two */
+	uint32_t hot_ways;     /* lookup cache ways; 0: one per arena */
 };
 
 /*
@@ -332,8 +335,15 @@ struct nta_counters {
  * object count (0: empty way) and first grid slot (see nta_arena).
  */
 #define NTA_HOT_WAYS 16u
-/* the way is the arena number masked with NTA_HOT_WAYS - 1 */
-static_assert(NTA_IS_POW2(NTA_HOT_WAYS), "NTA_HOT_WAYS must be a power of two");
+/* The fewest and the most ways of a default lookup cache
+ * (nta_lcore_hot_size_locked()): 512 bytes, and 128 KiB per lcore for a
+ * pool of 4096 arenas (8 GiB in 2 MiB arenas).
+ */
+#define NTA_HOT_WAYS_MAX 4096u
+/* the way is the arena number masked with the table's size - 1 */
+static_assert(NTA_IS_POW2(NTA_HOT_WAYS) && NTA_IS_POW2(NTA_HOT_WAYS_MAX) &&
+	      NTA_HOT_WAYS <= NTA_HOT_WAYS_MAX,
+	      "lookup cache sizes must be powers of two");
 struct nta_hot {
 	uintptr_t first;
 	nta_word_t *state;
@@ -349,13 +359,18 @@ struct nta_hot {
  */
 struct nta_lcore {
 	struct nta_store s;
-	const struct nta_arena *last; /* owner only: last arena looked up */
 	/* lookup cache, owner only, by arena number (addr >> arena_shift)
-	 * modulo NTA_HOT_WAYS: the fast paths find an object's word here
-	 * without a table walk while the objects in flight come from at
-	 * most that many arenas
+	 * modulo hot_mask + 1: the fast paths find an object's word there
+	 * without a table walk. Until the lcore's first use of the pool it
+	 * is the pool's hot_none, which nothing fills; then a table of one
+	 * way per arena, 16 at least (nta_lcore_hot_size_locked()): a
+	 * burst of objects from more arenas than ways, as a pool shuffled
+	 * by long use hands out, would evict a way at nearly every object.
 	 */
-	struct nta_hot hot[NTA_HOT_WAYS] __rte_cache_aligned;
+	struct nta_hot *hot;
+	uint32_t hot_mask;
+	uint32_t pad0;
+	const struct nta_arena *last; /* owner only: last arena looked up */
 	struct nta_lane **lane_to;   /* [RTE_MAX_LCORE]: NULL until setup */
 	struct nta_lane *lanes_in;   /* lanes to this lcore; acquire */
 	struct nta_mag *ovf;         /* frees to this lcore that found their
@@ -379,10 +394,10 @@ struct nta_lcore {
 	uint32_t live;
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
-	      sizeof(struct nta_store) <= RTE_CACHE_LINE_SIZE,
-	      "the store is in the first cache line");
-static_assert(offsetof(struct nta_lcore, hot) % RTE_CACHE_LINE_SIZE == 0 &&
-	      RTE_CACHE_LINE_SIZE % sizeof(struct nta_hot) == 0,
+	      offsetof(struct nta_lcore, pad0) + sizeof(uint32_t) <=
+	      RTE_CACHE_LINE_SIZE,
+	      "the store and its lookup table are in the first cache line");
+static_assert(RTE_CACHE_LINE_SIZE % sizeof(struct nta_hot) == 0,
 	      "each way of the lookup cache is on one cache line");
 
 /* Free objects shared by unregistered threads (see nta_unreg.c): a store
@@ -442,6 +457,10 @@ struct nta_pool {
 	struct nta_depot depot;
 	struct nta_counters unreg_cnt; /* unregistered threads, atomic adds */
 	struct nta_unreg_slot unreg[NTA_UNREG_SLOTS];
+	/* the lookup cache of lcores that have not used the pool: one
+	 * empty way (nb 0: every lookup misses), never written
+	 */
+	struct nta_hot hot_none;
 	struct nta_lcore lc[RTE_MAX_LCORE];
 };
 
@@ -812,7 +831,7 @@ nta_slot_obj(const struct nta_pool *p, const struct nta_arena *a,
 static inline struct nta_hot *
 nta_hot_way(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
 {
-	return &lc->hot[(addr >> p->lay.arena_shift) & (NTA_HOT_WAYS - 1)];
+	return &lc->hot[(addr >> p->lay.arena_shift) & lc->hot_mask];
 }
 
 /* Enter a in the owner's lookup cache (NULL: forget everything). */
@@ -823,8 +842,11 @@ nta_lcore_set_last(const struct nta_pool *p, struct nta_lcore *lc,
 	struct nta_hot *h;
 
 	lc->last = a;
+	/* an lcore not set up yet shares p->hot_none with the others */
+	if (lc->hot == &p->hot_none)
+		return;
 	if (a == NULL) {
-		memset(lc->hot, 0, sizeof(lc->hot));
+		memset(lc->hot, 0, (lc->hot_mask + 1) * sizeof(lc->hot[0]));
 		return;
 	}
 	h = nta_hot_way(p, lc, a->start);
@@ -856,6 +878,7 @@ nta_lookup(const struct nta_pool *p, struct nta_lcore *lc, uintptr_t addr)
  */
 struct nta_hot_key {
 	const struct nta_hot *hot;
+	uintptr_t hot_mask;
 	uint64_t inv;
 	unsigned int rot;
 	unsigned int arena_shift;
@@ -868,6 +891,7 @@ nta_hot_key_init(const struct nta_pool *p, const struct nta_lcore *lc,
 		 struct nta_hot_key *k)
 {
 	k->hot = lc->hot;
+	k->hot_mask = lc->hot_mask;
 	k->inv = p->lay.div_inv;
 	k->rot = p->lay.div_rot;
 	k->arena_shift = p->lay.arena_shift;
@@ -896,7 +920,7 @@ nta_hot_slot(const struct nta_hot_key *k, const void *obj, const int paged,
 {
 	uintptr_t addr = (uintptr_t)obj;
 	const struct nta_hot *h =
-		&k->hot[(addr >> k->arena_shift) & (NTA_HOT_WAYS - 1)];
+		&k->hot[(addr >> k->arena_shift) & k->hot_mask];
 	uint64_t rel = addr - h->first, q, s;
 
 	if (!paged) {

@@ -95,7 +95,7 @@ nta_x4_way_load(struct nta_x4_way *w, const struct nta_lcore *lc,
 		unsigned int arena_shift, const void *obj)
 {
 	const struct nta_hot *h =
-		&lc->hot[((uintptr_t)obj >> arena_shift) & (NTA_HOT_WAYS - 1)];
+		&lc->hot[((uintptr_t)obj >> arena_shift) & lc->hot_mask];
 
 	w->state = h->state;
 	w->first = _mm256_set1_epi64x((long long)h->first);

@@ -419,12 +419,18 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 		fprintf(f, "  %s%-3d held=%" PRIu64 " ring=%" PRIu64
 			" hits=%" PRIu64 " frees=%" PRIu64 " sent=%" PRIu64
 			" drained=%" PRIu64 " depot_get=%" PRIu64
-			" depot_put=%" PRIu64 " failed=%" PRIu64 " bad=%" PRIu64 "\n",
+			" depot_put=%" PRIu64 " failed=%" PRIu64 " bad=%" PRIu64,
 			id == LCORE_ID_ANY ? "unregistered " : "lcore ",
 			id == LCORE_ID_ANY ? -1 : (int)id, s.held, s.ring_pending,
 			s.local_hits, s.local_frees, s.remote_sent,
 			s.remote_drained, s.depot_gets, s.depot_puts,
 			s.failed_dequeues, bad);
+		/* relaxed: the owner sets it under the lock, a glance here */
+		if (id != LCORE_ID_ANY)
+			fprintf(f, " lookup=%u",
+				__atomic_load_n(&p->lc[id].hot_mask,
+						__ATOMIC_RELAXED) + 1);
+		fprintf(f, "\n");
 	}
 	return 0;
 }

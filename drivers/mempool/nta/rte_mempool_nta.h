@@ -47,7 +47,15 @@ struct rte_mempool_nta_params {
 	uint32_t ring_size;
 	/** Objects per block for rte_mempool_get_contig_blocks() (0: 8). */
 	uint32_t contig_block_size;
-	uint32_t reserved[3]; /**< Must be zero. */
+	/**
+	 * Ways of each lcore's lookup cache, which finds an object's arena
+	 * on the fast paths: a power of two, at most 4096 (0: one per arena
+	 * of the pool, 16 at least, 4096 at most; 32 bytes each per lcore
+	 * that uses the pool). Objects in flight from more arenas than ways
+	 * take a slower lookup.
+	 */
+	uint32_t lookup_ways;
+	uint32_t reserved[2]; /**< Must be zero. */
 };
 
 /** Kinds of refused frees. */
