@@ -79,5 +79,6 @@ int tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg);
 unsigned int tp_worker(void);
 int tp_fill(struct rte_mempool *mp, void **objs, unsigned int n);
 int tp_verify(struct rte_mempool *mp, void **objs, unsigned int n);
+long tp_dump_lookup(struct rte_mempool *mp, unsigned int lcore);
 
 #endif

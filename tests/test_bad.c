@@ -277,7 +277,7 @@ NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refu
 			avail = rte_mempool_avail_count(mp);
 			rte_mempool_put_bulk(mp, row, k);
 			CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
-			      before + 1, "free one at %u of four (%s): %lu refused, want %lu",
+			      before + 1, "free one at %u of four (%s): %" PRIu64 " refused, want %" PRIu64,
 			      pos, down ? "down" : "up",
 			      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
 			      before + 1);
@@ -295,12 +295,31 @@ NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refu
 		avail = rte_mempool_avail_count(mp);
 		rte_mempool_put_bulk(mp, row, k + 4);
 		CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
-		      before + 4, "four twice: %lu refused, want %lu",
+		      before + 4, "four twice: %" PRIu64 " refused, want %" PRIu64,
 		      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
 		      before + 4);
 		CHECK(rte_mempool_avail_count(mp) == avail + k,
 		      "four twice: %u free, want %u",
 		      rte_mempool_avail_count(mp), avail + k);
+		/* the four and its copy alone: the copy meets the vector
+		 * check with all four words free
+		 */
+		CHECK(rte_mempool_get_bulk(mp, objs, b) == 0, "get");
+		at = adjacent_four(mp, objs, b);
+		CHECK(at < b, "no four adjacent objects among %u", b);
+		k = row_adjacent_first(row, objs, b, at, down);
+		rte_mempool_put_bulk(mp, row + 4, k - 4);
+		memcpy(row + 4, row, 4 * sizeof(void *));
+		before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		avail = rte_mempool_avail_count(mp);
+		rte_mempool_put_bulk(mp, row, 8);
+		CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
+		      before + 4, "four twice alone: %" PRIu64 " refused, want %" PRIu64,
+		      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
+		      before + 4);
+		CHECK(rte_mempool_avail_count(mp) == avail + 4,
+		      "four twice alone: %u free, want %u",
+		      rte_mempool_avail_count(mp), avail + 4);
 	}
 	CHECK_OK(pool_whole(mp, n));
 	rte_mempool_free(mp);

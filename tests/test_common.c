@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The dpdk-nta authors
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,4 +179,33 @@ tp_verify(struct rte_mempool *mp, void **objs, unsigned int n)
 			}
 	}
 	return 0;
+}
+
+/* The lookup cache size that rte_mempool_nta_dump() gives lcore's line:
+ * its ways, 0 for lookup=none, -1 when the lcore has no line.
+ */
+long
+tp_dump_lookup(struct rte_mempool *mp, unsigned int lcore)
+{
+	char *buf = NULL, head[32], *line, *end, *at;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	long ways = -1;
+
+	if (f == NULL)
+		return -1;
+	rte_mempool_nta_dump(f, mp);
+	fclose(f);
+	snprintf(head, sizeof(head), "  lcore %-3u held=", lcore);
+	line = buf != NULL ? strstr(buf, head) : NULL;
+	end = line != NULL ? strchr(line, '\n') : NULL;
+	at = line != NULL ? strstr(line, " lookup=") : NULL;
+	if (at != NULL && (end == NULL || at < end))
+		ways = strncmp(at, " lookup=none", 12) == 0 ? 0 :
+			strtol(at + 8, NULL, 10);
+	if (ways < 0)
+		printf("  dump (lcore %u: no lookup= there):\n%s", lcore,
+		       buf != NULL ? buf : "");
+	free(buf);
+	return ways;
 }

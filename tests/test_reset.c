@@ -17,9 +17,11 @@
 #define _GNU_SOURCE /* RTLD_NEXT */
 #endif
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "rte_mempool_nta.h"
@@ -141,5 +143,63 @@ NTA_TEST(pool_reset_nomem, "populate again after an undone one, with the driver'
 	CHECK(tp_audit_ok(mp) == 0, "audit");
 	rte_mempool_free(mp);
 	rte_free(buf);
+	return 0;
+}
+
+/*
+ * An lcore whose lookup cache finds no memory at its first use hands out
+ * and takes back exactly, the slow way (the dump says lookup=none), still
+ * refusing a second free, and gets its table at a sweep once memory is
+ * back (one every 4096 hand-out calls at most).
+ */
+NTA_TEST(lookup_nomem, "no memory for a lookup cache: exact the slow way; the table comes at a later sweep", 1)
+{
+	const unsigned int n = 2048, me = rte_lcore_id();
+	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14 };
+	struct rte_mempool_nta_stats st;
+	void **all = calloc(n, sizeof(void *)), *x;
+	struct rte_mempool *mp;
+	unsigned int i, k, round;
+	uint64_t bad0;
+	long ways;
+
+	CHECK(all != NULL, "memory");
+	mp = tp_create("lnomem", n, 256, 0, 0, &prm);
+	CHECK(mp != NULL, "create");
+	CHECK(rte_mempool_nta_stats_get(mp, &st) == 0 && st.arenas > 16,
+	      "%" PRIu64 " arenas: want more than 16", st.arenas);
+	for (round = 0; round < 2; round++) {
+		/* round 0 without memory for the table, round 1 with it */
+		fail_arm(round == 0 ? "nta_lookup" : NULL);
+		k = tp_get_all(mp, all, n, 32);
+		CHECK(k == n && tp_unique(all, n) == 0, "round %u: got %u of %u",
+		      round, k, n);
+		bad0 = tp_bad_total(mp);
+		rte_mempool_put_bulk(mp, all, n);
+		rte_mempool_put(mp, all[n / 2]);
+		CHECK(tp_bad_total(mp) - bad0 == 1,
+		      "round %u: %" PRIu64 " refused, want 1", round,
+		      tp_bad_total(mp) - bad0);
+		CHECK(rte_mempool_avail_count(mp) == n && tp_audit_ok(mp) == 0,
+		      "round %u: %u free", round, rte_mempool_avail_count(mp));
+		ways = tp_dump_lookup(mp, me);
+		if (round == 0) {
+			CHECK(fail_hits > 0 && ways == 0,
+			      "no memory (%u failed): lookup %ld, want none",
+			      fail_hits, ways);
+			fail_arm(NULL);
+			/* two sweep periods of single hand-outs */
+			for (i = 0; i < 2 * 4096; i++) {
+				CHECK(rte_mempool_get(mp, &x) == 0, "get %u", i);
+				rte_mempool_put(mp, x);
+			}
+		} else {
+			CHECK(ways == (long)rte_align32pow2((uint32_t)st.arenas),
+			      "memory back: lookup %ld, want %u", ways,
+			      rte_align32pow2((uint32_t)st.arenas));
+		}
+	}
+	rte_mempool_free(mp);
+	free(all);
 	return 0;
 }

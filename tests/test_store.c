@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
 #include "rte_mempool_nta.h"
 #include "nta_test.h"
 
@@ -222,27 +225,6 @@ lw_shuffle(void **v, unsigned int n, uint64_t *seed)
 	}
 }
 
-/* Does lcore 0's line of rte_mempool_nta_dump() say lookup=ways? */
-static int
-lw_dump_says(struct rte_mempool *mp, unsigned int ways)
-{
-	char *buf = NULL, want[32];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int ok;
-
-	if (f == NULL)
-		return 0;
-	rte_mempool_nta_dump(f, mp);
-	fclose(f);
-	snprintf(want, sizeof(want), " lookup=%u\n", ways);
-	ok = buf != NULL && strstr(buf, want) != NULL;
-	if (!ok)
-		printf("  dump, want%s%s", want, buf != NULL ? buf : "");
-	free(buf);
-	return ok;
-}
-
 /* Every object of an n-object pool got, shuffled and put back in bursts
  * of 32, each eighth burst with a second copy of its first object: the
  * copies refused, the pool whole.
@@ -288,7 +270,7 @@ lw_rounds(struct rte_mempool *mp, unsigned int n, void **all, uint64_t *seed)
  */
 NTA_TEST(lookup_ways, "lookup caches sized to the pool or to lookup_ways, exact with shuffled bursts", 1)
 {
-	const uint32_t ways[] = { 0, 1, 4, 16, 64 };
+	const uint32_t ways[] = { 0, 1, 4, 16, 64, 4096 };
 	const unsigned int n = 2048;
 	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14 };
 	void **all = calloc(n, sizeof(void *));
@@ -309,8 +291,8 @@ NTA_TEST(lookup_ways, "lookup caches sized to the pool or to lookup_ways, exact 
 		CHECK_OK(lw_rounds(mp, n, all, &seed));
 		want = ways[i] != 0 ? ways[i] :
 			rte_align32pow2((uint32_t)st.arenas);
-		CHECK(lw_dump_says(mp, want), "lookup_ways %u: dump says lookup=%u",
-		      ways[i], want);
+		CHECK(tp_dump_lookup(mp, rte_lcore_id()) == want,
+		      "lookup_ways %u: dump says lookup=%u", ways[i], want);
 		rte_mempool_free(mp);
 	}
 	free(all);
@@ -325,5 +307,124 @@ NTA_TEST(lookup_ways, "lookup caches sized to the pool or to lookup_ways, exact 
 		      "lookup_ways %u refused", prm.lookup_ways);
 		rte_mempool_free(mp);
 	}
+	return 0;
+}
+
+struct lg_arg {
+	struct rte_mempool *mp;
+	void *objs[64];
+};
+
+/* A worker's first calls: free the main lcore's objects, then get and
+ * put some of its own; it leaves nothing in its store.
+ */
+static int
+lg_worker(void *arg)
+{
+	struct lg_arg *a = arg;
+	void *mine[32];
+
+	rte_mempool_put_bulk(a->mp, a->objs, RTE_DIM(a->objs));
+	if (rte_mempool_get_bulk(a->mp, mine, RTE_DIM(mine)) != 0)
+		return -1;
+	rte_mempool_put_bulk(a->mp, mine, RTE_DIM(mine));
+	return rte_mempool_nta_lcore_flush(a->mp) < 0;
+}
+
+/* The way count a default lookup cache of mp has (one per arena). */
+static long
+lg_want(struct rte_mempool *mp)
+{
+	struct rte_mempool_nta_stats st;
+
+	if (rte_mempool_nta_stats_get(mp, &st) != 0)
+		return -1;
+	return RTE_MAX(16, (long)rte_align32pow2((uint32_t)st.arenas));
+}
+
+/* Every object of mp got in bursts of 32 and put back: n of them, once. */
+static int
+lg_cycle(struct rte_mempool *mp, void **all, unsigned int n)
+{
+	unsigned int k = tp_get_all(mp, all, n, 32);
+
+	CHECK(k == n, "got %u of %u", k, n);
+	CHECK(tp_unique(all, n) == 0, "an object handed out twice");
+	rte_mempool_put_bulk(mp, all, n);
+	CHECK(rte_mempool_avail_count(mp) == n, "%u free of %u",
+	      rte_mempool_avail_count(mp), n);
+	return 0;
+}
+
+/*
+ * Lookup caches follow the pool: populated in two steps, with use between
+ * them, an lcore's table grows at its next setup (after a flush) to one
+ * way per arena of the whole pool; a worker whose first call frees the
+ * main lcore's objects gets a table of its own, and nothing writes the
+ * shared empty way of lcores not set up (the audit checks it). A pool of
+ * one arena gets 16 ways.
+ */
+NTA_TEST(lookup_grows, "lookup caches grow with a pool populated after first use; workers get their own", 2)
+{
+	const unsigned int n = 4096, main_lc = rte_lcore_id();
+	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14 };
+	struct rte_mempool *mp;
+	struct lg_arg wa;
+	void **all = calloc(n, sizeof(void *));
+	size_t esz, len_a;
+	char *buf = NULL;
+	long want_a, want_b;
+	int ka, kb;
+
+	CHECK(all != NULL, "memory");
+	mp = rte_mempool_create_empty("lgrow", n, 256, 0, 0, SOCKET_ID_ANY, 0);
+	CHECK(mp != NULL, "create");
+	CHECK(rte_mempool_set_ops_byname(mp, RTE_MEMPOOL_NTA_OPS_NAME, &prm) == 0,
+	      "ops");
+	esz = mp->header_size + mp->elt_size + mp->trailer_size;
+	len_a = (n / 2) * esz;
+	buf = rte_malloc("lgrow_buf", 2 * len_a + (64 << 10), 1 << 14);
+	CHECK(buf != NULL, "buffer");
+	ka = rte_mempool_populate_iova(mp, buf, RTE_BAD_IOVA, len_a, NULL, NULL);
+	CHECK(ka > 0 && ka < (int)n, "populate A: %d", ka);
+
+	/* first use on the main lcore: one way per arena of part A */
+	CHECK_OK(lg_cycle(mp, all, (unsigned int)ka));
+	want_a = lg_want(mp);
+	CHECK(want_a > 16, "%ld ways: want more than 16 arenas", want_a);
+	CHECK(tp_dump_lookup(mp, main_lc) == want_a, "main: want lookup=%ld",
+	      want_a);
+
+	/* a worker's first call frees objects the main lcore got */
+	wa.mp = mp;
+	CHECK(rte_mempool_get_bulk(mp, wa.objs, RTE_DIM(wa.objs)) == 0, "get 64");
+	CHECK(tp_run_on(tp_worker(), lg_worker, &wa) == 0, "worker");
+	CHECK(tp_dump_lookup(mp, tp_worker()) == want_a,
+	      "worker: want lookup=%ld", want_a);
+	CHECK_OK(lg_cycle(mp, all, (unsigned int)ka));
+	CHECK(tp_audit_ok(mp) == 0, "audit after part A");
+
+	/* part B, then a flush: the next setup sizes the table anew */
+	kb = rte_mempool_populate_iova(mp, buf + len_a, RTE_BAD_IOVA,
+				       len_a + (64 << 10), NULL, NULL);
+	CHECK(kb > 0 && ka + kb <= (int)n, "populate B: %d", kb);
+	want_b = lg_want(mp);
+	CHECK(want_b > want_a, "%ld ways after B, %ld before", want_b, want_a);
+	CHECK(rte_mempool_nta_lcore_flush(mp) >= 0, "flush");
+	CHECK_OK(lg_cycle(mp, all, (unsigned int)(ka + kb)));
+	CHECK(tp_dump_lookup(mp, main_lc) == want_b, "main: want lookup=%ld",
+	      want_b);
+	CHECK(tp_audit_ok(mp) == 0, "audit after part B");
+	rte_mempool_free(mp);
+	rte_free(buf);
+
+	/* one arena: the fewest ways */
+	mp = tp_create("lgrow1", 64, 64, 0, 0, NULL);
+	CHECK(mp != NULL, "create small");
+	CHECK_OK(lg_cycle(mp, all, 64));
+	CHECK(lg_want(mp) == 16 && tp_dump_lookup(mp, main_lc) == 16,
+	      "small pool: want lookup=16");
+	rte_mempool_free(mp);
+	free(all);
 	return 0;
 }

@@ -904,7 +904,10 @@ static const uint64_t arena_tab[8] = {
 static const uint32_t lifo_tab[8] = { 0, 0, 1, 2, 3, 8, 32, 100 };
 static const uint32_t ring_tab[8] = { 0, 0, 1, 2, 4, 16, 64, 1024 };
 static const uint32_t contig_tab[8] = { 0, 1, 2, 3, 8, 16, 0, 5 };
-/* lookup_ways: from the ring byte's upper bits (the old inputs read 0) */
+/* lookup_ways: from bits 3-4 of the ring byte (bits 0-2 pick ring_size).
+ * The reproducers in regress/ read 0 (one way per arena), or 16, the size
+ * every lookup cache had when they were found.
+ */
 static const uint32_t ways_tab[4] = { 0, 1, 2, 16 };
 
 struct fz_pool_cfg {

@@ -25,17 +25,18 @@
 #include "nta_private.h"
 
 /* Zeroed driver memory that lives as long as the pool (under the lock),
- * cache-line aligned: the chunk header takes the first line.
+ * cache-line aligned: the chunk header takes the first line. type names
+ * it in rte_malloc's statistics (and to the tests' failure injection).
  */
 static_assert(sizeof(struct nta_chunk) <= RTE_CACHE_LINE_SIZE,
 	      "a chunk header must fit the line in front of the memory");
 void *
-nta_chunk_alloc(struct nta_pool *p, size_t size)
+nta_chunk_alloc(struct nta_pool *p, size_t size, const char *type)
 {
 	struct nta_chunk *c;
 
 	size += RTE_CACHE_LINE_SIZE;
-	c = rte_zmalloc_socket("nta_chunk", size, RTE_CACHE_LINE_SIZE,
+	c = rte_zmalloc_socket(type, size, RTE_CACHE_LINE_SIZE,
 			       p->mp->socket_id);
 	if (c == NULL)
 		return NULL;
@@ -63,7 +64,8 @@ struct nta_mag *
 nta_mag_new(struct nta_pool *p)
 {
 	struct nta_mag *m = nta_chunk_alloc(p, sizeof(*m) +
-					    (size_t)p->mag_size * sizeof(void *));
+					    (size_t)p->mag_size * sizeof(void *),
+					    "nta_mag");
 
 	if (m == NULL)
 		return NULL;
@@ -331,7 +333,8 @@ nta_depot_reserve_locked(struct nta_pool *p, uint64_t objects)
 	/* in one allocation: a chunk header per magazine would add a few
 	 * percent to the 8 bytes per object they cost
 	 */
-	c = nta_chunk_alloc(p, one * (want - d->min_mags - spare));
+	c = nta_chunk_alloc(p, one * (want - d->min_mags - spare),
+			    "nta_mags");
 	if (c == NULL)
 		return -ENOMEM;
 	for (i = d->min_mags + spare; i < want; i++, c += one) {

@@ -49,7 +49,8 @@ nta_lane_create(struct nta_pool *p, unsigned int src, unsigned int home)
 	RTE_ASSERT(src < RTE_MAX_LCORE && home < RTE_MAX_LCORE && src != home &&
 		   p->lc[src].lane_to != NULL);
 	nta_lock(p);
-	l = nta_chunk_alloc(p, nta_lane_memsize(p->lay.ring_size));
+	l = nta_chunk_alloc(p, nta_lane_memsize(p->lay.ring_size),
+			    "nta_lane");
 	if (l != NULL) {
 		l->mask = p->lay.ring_size - 1;
 		l->src = (uint16_t)src;

@@ -23,13 +23,15 @@
 
 /*
  * Give lc its lookup cache: the pool's lookup_ways, or by default one way
- * per arena (a power of two, 16 at least, NTA_HOT_WAYS_MAX at most), 32
- * bytes per way, from the pool's chunks. 16 ways for every pool made a
- * pool of more arenas whose objects long use had mixed miss at nearly
- * every object (nta-bench --shuffle, 280 arenas: 51 against 193 Mobj/s
- * at keep 2048). A default table only grows; without memory the one
- * there stays (p->hot_none at first: every lookup the slow way), slower,
- * never wrong. Under the lock, by the owner (the table's only user).
+ * per arena (a power of two, NTA_HOT_WAYS_MIN at least, NTA_HOT_WAYS_MAX
+ * at most), 32 bytes per way, from the pool's chunks. 16 ways for every
+ * pool made a pool of more arenas whose objects long use had mixed miss
+ * at nearly every object (nta-bench --shuffle, 280 arenas: 51 against 193
+ * Mobj/s at keep 2048). A default table only grows; without memory the
+ * one there stays (p->hot_none at first: every lookup the slow way, which
+ * nta_lcore_sweep() retries), slower, never wrong. Under the lock: the
+ * owner fills its ways, and retire or reset, also under the lock, clear
+ * them.
  */
 static void
 nta_lcore_hot_size_locked(struct nta_pool *p, struct nta_lcore *lc)
@@ -37,16 +39,26 @@ nta_lcore_hot_size_locked(struct nta_pool *p, struct nta_lcore *lc)
 	uint32_t ways = p->lay.hot_ways;
 	struct nta_hot *h;
 
+	RTE_ASSERT(nta_lock_held(p));
 	if (ways == 0)
-		ways = RTE_MIN(rte_align32pow2(RTE_MAX(p->nb_arenas,
-						       NTA_HOT_WAYS)),
-			       NTA_HOT_WAYS_MAX);
+		ways = rte_align32pow2(RTE_MAX(RTE_MIN(p->nb_arenas,
+						       NTA_HOT_WAYS_MAX),
+					       NTA_HOT_WAYS_MIN));
 	if (lc->hot != &p->hot_none && ways <= lc->hot_mask + 1)
 		return;
-	h = nta_chunk_alloc(p, ways * sizeof(*h));
-	if (h == NULL)
+	h = nta_chunk_alloc(p, ways * sizeof(*h), "nta_lookup");
+	if (unlikely(h == NULL)) {
+		if (!p->hot_warned)
+			NTA_LOG(WARNING, "pool %s: no memory for a lookup cache of %u ways: lookups take the slow way",
+				p->mp->name, ways);
+		p->hot_warned = 1;
 		return;
+	}
 	lc->hot = h;
+	/* table before mask: a process killed between the two leaves a mask
+	 * that fits the table, which retire and reset then clear in full
+	 */
+	rte_compiler_barrier();
 	lc->hot_mask = ways - 1;
 }
 
@@ -62,7 +74,7 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 	nta_lock(p);
 	if (fresh) {
 		struct nta_lane **t = nta_chunk_alloc(p, RTE_MAX_LCORE *
-						      sizeof(*t));
+						      sizeof(*t), "nta_lanes");
 
 		if (t == NULL) {
 			nta_unlock(p);
@@ -229,6 +241,12 @@ nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id]);
 	if (unlikely(lc->s.cap == 0))
 		return; /* not set up, or failed to: the next call sweeps */
+	if (unlikely(lc->hot == &p->hot_none)) {
+		/* its lookup cache found no memory at setup: try again */
+		nta_lock(p);
+		nta_lcore_hot_size_locked(p, lc);
+		nta_unlock(p);
+	}
 	nta_lanes_sweep(p, id);
 	nta_lcore_restamp(p, lc, id);
 	lc->sweep_at = lc->epoch + NTA_SWEEP_EVERY;

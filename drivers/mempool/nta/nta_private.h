@@ -331,19 +331,19 @@ struct nta_counters {
 	uint64_t bad_frees[RTE_MEMPOOL_NTA_BAD_MAX];
 };
 
-/* One way of an lcore's lookup cache: an arena's first object, words,
- * object count (0: empty way) and first grid slot (see nta_arena).
- */
-#define NTA_HOT_WAYS 16u
 /* The fewest and the most ways of a default lookup cache
  * (nta_lcore_hot_size_locked()): 512 bytes, and 128 KiB per lcore for a
  * pool of 4096 arenas (8 GiB in 2 MiB arenas).
  */
+#define NTA_HOT_WAYS_MIN 16u
 #define NTA_HOT_WAYS_MAX 4096u
 /* the way is the arena number masked with the table's size - 1 */
-static_assert(NTA_IS_POW2(NTA_HOT_WAYS) && NTA_IS_POW2(NTA_HOT_WAYS_MAX) &&
-	      NTA_HOT_WAYS <= NTA_HOT_WAYS_MAX,
+static_assert(NTA_IS_POW2(NTA_HOT_WAYS_MIN) && NTA_IS_POW2(NTA_HOT_WAYS_MAX) &&
+	      NTA_HOT_WAYS_MIN <= NTA_HOT_WAYS_MAX,
 	      "lookup cache sizes must be powers of two");
+/* One way of an lcore's lookup cache: an arena's first object, words,
+ * object count (0: empty way) and first grid slot (see nta_arena).
+ */
 struct nta_hot {
 	uintptr_t first;
 	nta_word_t *state;
@@ -396,7 +396,7 @@ struct nta_lcore {
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      offsetof(struct nta_lcore, pad0) + sizeof(uint32_t) <=
 	      RTE_CACHE_LINE_SIZE,
-	      "the store and its lookup table are in the first cache line");
+	      "the store and the lookup cache's pointer and mask are in the first cache line");
 static_assert(RTE_CACHE_LINE_SIZE % sizeof(struct nta_hot) == 0,
 	      "each way of the lookup cache is on one cache line");
 
@@ -448,6 +448,8 @@ struct nta_pool {
 	struct nta_arena **arenas;   /* under lock */
 	uint32_t arenas_cap;
 	uint32_t nb_dead;            /* lcores whose thread left; under lock */
+	uint32_t hot_warned;         /* a lookup cache found no memory (logged
+				      * once); under lock */
 	uint64_t populated;
 	uint64_t meta_bytes;
 	struct nta_metablock *meta;  /* bump allocator for arena headers */
@@ -530,7 +532,7 @@ uint64_t nta_ovf_repack_locked(struct nta_pool *p, unsigned int home,
 			       int dedupe);
 
 /* nta_depot.c: magazines and the depot */
-void *nta_chunk_alloc(struct nta_pool *p, size_t size);
+void *nta_chunk_alloc(struct nta_pool *p, size_t size, const char *type);
 void nta_chunks_free(struct nta_pool *p);
 struct nta_mag *nta_mag_new(struct nta_pool *p);
 void nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m);

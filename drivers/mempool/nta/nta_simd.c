@@ -172,7 +172,7 @@ nta_x4_run(__m256i wa)
 	static_assert(sizeof(nta_word_t) == 4, "a word is 4 bytes");
 	if (likely(_mm256_cmpeq_epi64_mask(d, up) == 0xf))
 		return (nta_word_t *)a0;
-	if (likely(_mm256_cmpeq_epi64_mask(d, down) == 0xf))
+	if (_mm256_cmpeq_epi64_mask(d, down) == 0xf)
 		return (nta_word_t *)(a0 - 3 * sizeof(nta_word_t));
 	return NULL;
 }

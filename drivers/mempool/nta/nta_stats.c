@@ -285,6 +285,29 @@ nta_audit_places(struct nta_audit_ctx *c)
 		c->r->mismatches++;
 }
 
+
+/* Lookup caches: the ways of an lcore not set up are one zeroed way that
+ * nothing may write (its miss is what sends them the slow way), and every
+ * table has a power of two of ways, NTA_HOT_WAYS_MAX at most.
+ */
+static void
+nta_audit_hot(struct nta_audit_ctx *c)
+{
+	static const struct nta_hot zero;
+	const struct nta_pool *p = c->p;
+	unsigned int i;
+
+	if (memcmp(&p->hot_none, &zero, sizeof(zero)) != 0)
+		c->r->mismatches++;
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		uint32_t ways = p->lc[i].hot_mask + 1;
+
+		if (!rte_is_power_of_2(ways) || ways > NTA_HOT_WAYS_MAX ||
+		    (p->lc[i].hot == &p->hot_none && ways != 1))
+			c->r->mismatches++;
+	}
+}
+
 /* Every object: handed out, or found in exactly one place. */
 static void
 nta_audit_words(struct nta_audit_ctx *c)
@@ -338,6 +361,7 @@ rte_mempool_nta_audit(const struct rte_mempool *mp,
 	}
 	nta_audit_places(&c);
 	nta_audit_words(&c);
+	nta_audit_hot(&c);
 	if (r.objects != p->populated || r.duplicates || r.lost ||
 	    r.mismatches ||
 	    r.in_use + r.in_depot + r.in_lifos + r.in_rings != r.objects)
@@ -378,6 +402,20 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	 */
 	k = nta_lcore_retire(p, id);
 	return (int)k;
+}
+/* An lcore's lookup cache: its ways, or none (no memory yet). Relaxed:
+ * the owner sets both under the lock; a dump is a glance.
+ */
+static void
+nta_dump_lookup(FILE *f, const struct nta_pool *p, const struct nta_lcore *lc)
+{
+	const struct nta_hot *h = __atomic_load_n(&lc->hot, __ATOMIC_RELAXED);
+
+	if (h == &p->hot_none)
+		fprintf(f, " lookup=none");
+	else
+		fprintf(f, " lookup=%u",
+			__atomic_load_n(&lc->hot_mask, __ATOMIC_RELAXED) + 1);
 }
 
 int
@@ -425,11 +463,8 @@ rte_mempool_nta_dump(FILE *f, const struct rte_mempool *mp)
 			s.local_hits, s.local_frees, s.remote_sent,
 			s.remote_drained, s.depot_gets, s.depot_puts,
 			s.failed_dequeues, bad);
-		/* relaxed: the owner sets it under the lock, a glance here */
 		if (id != LCORE_ID_ANY)
-			fprintf(f, " lookup=%u",
-				__atomic_load_n(&p->lc[id].hot_mask,
-						__ATOMIC_RELAXED) + 1);
+			nta_dump_lookup(f, p, &p->lc[id]);
 		fprintf(f, "\n");
 	}
 	return 0;

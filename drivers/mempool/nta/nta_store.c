@@ -84,7 +84,7 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 	/* the word cache, kept from one attach to the next */
 	if (s->wc == NULL)
 		s->wc = nta_chunk_alloc(p, (size_t)p->mag_size *
-					sizeof(*s->wc));
+					sizeof(*s->wc), "nta_word_cache");
 	if (s->wc == NULL)
 		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
