@@ -410,6 +410,8 @@ NTA_TEST(lookup_grows, "lookup caches grow with a pool populated after first use
 	CHECK(kb > 0 && ka + kb <= (int)n, "populate B: %d", kb);
 	want_b = lg_want(mp);
 	CHECK(want_b > want_a, "%ld ways after B, %ld before", want_b, want_a);
+	printf("  lookup ways: %ld after part A, %ld after part B\n", want_a,
+	       want_b);
 	CHECK(rte_mempool_nta_lcore_flush(mp) >= 0, "flush");
 	CHECK_OK(lg_cycle(mp, all, (unsigned int)(ka + kb)));
 	CHECK(tp_dump_lookup(mp, main_lc) == want_b, "main: want lookup=%ld",
