@@ -259,7 +259,11 @@ row_adjacent_first(void **row, void **objs, unsigned int b, unsigned int at,
 NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refused, in either order", 1)
 {
 	const unsigned int n = 512, b = 32;
-	struct rte_mempool *mp = tp_create("badadj", n, 256, 0, 0, NULL);
+	/* not IOVA-contiguous: an unpaged grid, the vector steps' kind,
+	 * in every memory mode (small pages make the others paged)
+	 */
+	struct rte_mempool *mp = tp_create("badadj", n, 256, 0,
+					   RTE_MEMPOOL_F_NO_IOVA_CONTIG, NULL);
 	void *objs[32], *row[40];
 	unsigned int pos, down, at, avail, k;
 	uint64_t before;

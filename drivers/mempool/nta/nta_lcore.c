@@ -29,9 +29,9 @@
  * at nearly every object (nta-bench --shuffle, 280 arenas: 51 against 193
  * Mobj/s at keep 2048). A default table only grows; without memory the
  * one there stays (p->hot_none at first: every lookup the slow way, which
- * nta_lcore_sweep() retries), slower, never wrong. Under the lock: the
- * owner fills its ways, and retire or reset, also under the lock, clear
- * them.
+ * nta_lcore_sweep() retries), slower, never wrong. Sized under the lock,
+ * as retire and reset clear the ways under it; the owner fills its ways
+ * without it (nta_lcore_set_last()), the table's only user while it runs.
  */
 static void
 nta_lcore_hot_size_locked(struct nta_pool *p, struct nta_lcore *lc)

@@ -57,10 +57,11 @@ extern int nta_logtype;
  * Kept beside the magic (the first two words in every layout), so that a
  * driver of another layout (another build in a secondary process, an
  * older plugin in the same process) leaves the pool alone; see
- * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes, which
- * catches a change made without a bump.
+ * nta_pool_ok(). NTA_POOL_LAYOUT also folds in the structure sizes and
+ * the offset of the pool's lock, which catch most changes made without a
+ * bump (a field that padding absorbs keeps the sizes, not the offsets).
  */
-#define NTA_POOL_LAYOUT_VERSION 10u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 11u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
@@ -70,7 +71,8 @@ extern int nta_logtype;
 				     *    line, an lcore's live flag on
 				     *    its epoch's line,
 				     * 10: lookup caches sized to the
-				     *     pool */
+				     *     pool,
+				     * 11: a pool's hot_warned */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -468,6 +470,7 @@ struct nta_pool {
 
 #define NTA_POOL_LAYOUT ((NTA_POOL_LAYOUT_VERSION << 24) ^ \
 	(uint32_t)sizeof(struct nta_pool) ^ \
+	((uint32_t)offsetof(struct nta_pool, lock) << 12) ^ \
 	((uint32_t)sizeof(struct nta_arena) << 16) ^ \
 	((uint32_t)sizeof(struct nta_lcore) << 8))
 

@@ -297,14 +297,20 @@ nta_audit_hot(struct nta_audit_ctx *c)
 	const struct nta_pool *p = c->p;
 	unsigned int i;
 
-	if (memcmp(&p->hot_none, &zero, sizeof(zero)) != 0)
+	if (memcmp(&p->hot_none, &zero, sizeof(zero)) != 0) {
+		NTA_LOG(ERR, "pool %s: audit: the empty lookup way was written",
+			p->mp->name);
 		c->r->mismatches++;
+	}
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		uint32_t ways = p->lc[i].hot_mask + 1;
 
 		if (!rte_is_power_of_2(ways) || ways > NTA_HOT_WAYS_MAX ||
-		    (p->lc[i].hot == &p->hot_none && ways != 1))
+		    (p->lc[i].hot == &p->hot_none && ways != 1)) {
+			NTA_LOG(ERR, "pool %s: audit: lcore %u has a lookup cache of %u ways",
+				p->mp->name, i, ways);
 			c->r->mismatches++;
+		}
 	}
 }
 
