@@ -285,7 +285,6 @@ nta_audit_places(struct nta_audit_ctx *c)
 		c->r->mismatches++;
 }
 
-
 /* Lookup caches: the ways of an lcore not set up are one zeroed way that
  * nothing may write (its miss is what sends them the slow way), and every
  * table has a power of two of ways, NTA_HOT_WAYS_MAX at most.
@@ -409,6 +408,7 @@ rte_mempool_nta_lcore_flush(struct rte_mempool *mp)
 	k = nta_lcore_retire(p, id);
 	return (int)k;
 }
+
 /* An lcore's lookup cache: its ways, or none (no memory yet). Relaxed:
  * the owner sets both under the lock; a dump is a glance.
  */
