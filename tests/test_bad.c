@@ -330,6 +330,97 @@ NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refu
 	return 0;
 }
 
+/* Where objs (n, sorted) run on at one stride across an arena boundary,
+ * the index of the first object past it, at least 12 from either end;
+ * n when nowhere.
+ */
+static unsigned int
+chain_boundary(void **objs, unsigned int n, uintptr_t stride,
+	       unsigned int arena_shift)
+{
+	unsigned int j, i;
+
+	for (j = 12; j + 12 <= n; j++) {
+		if (((uintptr_t)objs[j] >> arena_shift) ==
+		    ((uintptr_t)objs[j - 1] >> arena_shift))
+			continue;
+		for (i = j - 11; i < j + 12; i++)
+			if ((uintptr_t)objs[i] - (uintptr_t)objs[i - 1] != stride)
+				break;
+		if (i == j + 12)
+			return j;
+	}
+	return n;
+}
+
+/*
+ * A four that continues the adjacent four before it in a bulk free takes
+ * its words from that four's, without the slot computation
+ * (nta_x4_chain_next()). A row of 24 adjacent objects, the last three
+ * fours of one arena then the first three of the next at the same
+ * stride, freed in address order or in reverse, with one of them freed
+ * already (at every place): that one is refused and counted, the 23
+ * others kept, and the fours past the boundary are checked against the
+ * next arena's words, not past the end of the first one's.
+ */
+NTA_TEST(bad_free_chain, "a double free in a row of adjacent objects across an arena boundary refused, in either order", 1)
+{
+	const unsigned int n = 512, b = 24, shift = 14;
+	struct rte_mempool_nta_params prm = { .arena_size = 1u << shift };
+	/* a 448-byte element after its 64-byte header, not spread: 512
+	 * bytes, which divide the arena size, so the next arena's objects
+	 * continue the stride
+	 */
+	struct rte_mempool *mp = tp_create("badchain", n, 448, 0,
+					   RTE_MEMPOOL_F_NO_IOVA_CONTIG |
+					   RTE_MEMPOOL_F_NO_SPREAD, &prm);
+	void **all = calloc(n, sizeof(void *));
+	void *row[24], *back[24], *want[24];
+	uintptr_t stride;
+	unsigned int j, pos, down, i;
+	uint64_t before;
+
+	CHECK(mp != NULL && all != NULL, "create");
+	stride = mp->header_size + mp->elt_size + mp->trailer_size;
+	SKIP_IF(((1u << shift) % stride) != 0,
+		"element of %lu bytes (a debug trailer?)", (unsigned long)stride);
+	CHECK(tp_get_all(mp, all, n, 32) == (int)n, "get all");
+	qsort(all, n, sizeof(void *), tp_ptr_cmp);
+	j = chain_boundary(all, n, stride, shift);
+	SKIP_IF(j == n, "no row runs on across an arena boundary");
+	for (down = 0; down < 2; down++) {
+		for (i = 0; i < b; i++)
+			row[i] = all[down ? j + 11 - i : j - 12 + i];
+		memcpy(want, row, sizeof(row));
+		qsort(want, b, sizeof(void *), tp_ptr_cmp);
+		for (pos = 0; pos < b; pos++) {
+			/* the pool holds nothing else free */
+			rte_mempool_put(mp, row[pos]);
+			before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+			rte_mempool_put_bulk(mp, row, b);
+			CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
+			      before + 1, "%s, freed at %u: %" PRIu64 " refused, want %" PRIu64,
+			      down ? "down" : "up", pos,
+			      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
+			      before + 1);
+			CHECK(rte_mempool_avail_count(mp) == b,
+			      "%s, freed at %u: %u free, want %u",
+			      down ? "down" : "up", pos,
+			      rte_mempool_avail_count(mp), b);
+			CHECK(rte_mempool_get_bulk(mp, back, b) == 0, "get back");
+			qsort(back, b, sizeof(void *), tp_ptr_cmp);
+			CHECK(memcmp(back, want, sizeof(back)) == 0,
+			      "%s, freed at %u: other objects came back",
+			      down ? "down" : "up", pos);
+		}
+	}
+	rte_mempool_put_bulk(mp, all, n);
+	free(all);
+	CHECK_OK(pool_whole(mp, n));
+	rte_mempool_free(mp);
+	return 0;
+}
+
 NTA_TEST(bad_free_stale, "a pointer into a freed pool's memory is refused, no crash", 1)
 {
 	struct rte_mempool *mp = tp_create("stale", 256, 2048, 0, 0, NULL);

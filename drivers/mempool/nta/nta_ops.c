@@ -839,7 +839,8 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
  * change, an object that is not this lcore's, the same object twice, a
  * full magazine, fewer than four left) to the end of the call: rows mixed
  * from many arenas would stop the steps at nearly every four, each then
- * done twice. Returns as nta_enqueue_fast() does.
+ * done twice. Returns as nta_enqueue_fast() does, or NTA_SIMD_FOREIGN
+ * (from the vector steps).
  */
 static __rte_always_inline unsigned int
 nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
@@ -847,38 +848,68 @@ nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
 {
 	unsigned int done = 0;
 
-	if (n >= NTA_SIMD_MIN && nta_simd_on())
+	if (n >= NTA_SIMD_MIN && nta_simd_on()) {
 		done = nta_simd_put(p, lc, objs, n, mine);
+		if (unlikely(done == NTA_SIMD_FOREIGN))
+			return done;
+	}
 	return done + nta_enqueue_fast(p, lc, objs + done, n - done, mine, 0);
 }
 
-/* Several objects: the fast loop, then the general one for the rest. */
+/* Is the first of objs another home's (by its home byte)? */
+static inline int
+nta_enqueue_foreign(const struct nta_pool *p, struct nta_lcore *lc,
+		    void * const *objs, uint32_t mine)
+{
+	uint8_t *home;
+
+	/* relaxed: see nta_home_set() */
+	return nta_word_of(p, lc, objs[0], &home) != NULL &&
+		__atomic_load_n(home, __ATOMIC_RELAXED) != mine;
+}
+
+/*
+ * Several objects: the fast loop, then the general one for the rest.
+ * Objects of another home (a pipeline's Tx side) go straight to the
+ * general loop, which routes them by home byte without reading the first
+ * one's word, a line that home writes: the vector steps read the first
+ * home byte with the lookup they make anyway; otherwise (or when they
+ * took nothing, having perhaps not looked) a lookup of its own.
+ */
 static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
+	const uint32_t mine = nta_owner(id);
 	unsigned int done;
-	uint8_t *home;
 
-	/* objects of another home (a pipeline's Tx side): straight to the
-	 * general loop, which routes them by home byte without reading the
-	 * first one's word, a line that home writes
+	if (n == 0)
+		return 0;
+	if (nta_paged(p)) {
+		if (nta_enqueue_foreign(p, lc, objs, mine))
+			return nta_enqueue_slow(p, lc, objs, n, id);
+		done = nta_enqueue_fast(p, lc, objs, n, mine, 1);
+	} else {
+		done = nta_enqueue_run(p, lc, objs, n, mine);
+		if (unlikely(done == NTA_SIMD_FOREIGN) ||
+		    (unlikely(done == 0) &&
+		     nta_enqueue_foreign(p, lc, objs, mine)))
+			return nta_enqueue_slow(p, lc, objs, n, id);
+	}
+	/* a full store (a flush bigger than its room): a magazine change,
+	 * then the fast loop again
 	 */
-	if (n != 0 && nta_word_of(p, lc, objs[0], &home) != NULL &&
-	    __atomic_load_n(home, __ATOMIC_RELAXED) != nta_owner(id))
-		return nta_enqueue_slow(p, lc, objs, n, id);
-	for (done = 0;;) {
-		done += nta_paged(p) ?
-			nta_enqueue_fast(p, lc, objs + done, n - done,
-					 nta_owner(id), 1) :
-			nta_enqueue_run(p, lc, objs + done, n - done,
-					nta_owner(id));
-		/* a full store (a flush bigger than its room): a magazine
-		 * change, then the fast loop again
-		 */
-		if (done == n || lc->s.len != lc->s.cap || lc->s.cap == 0 ||
-		    nta_store_make_room(p, &lc->s, &lc->cnt) < 0)
+	while (done != n && lc->s.len == lc->s.cap && lc->s.cap != 0 &&
+	       nta_store_make_room(p, &lc->s, &lc->cnt) == 0) {
+		unsigned int k = nta_paged(p) ?
+			nta_enqueue_fast(p, lc, objs + done, n - done, mine,
+					 1) :
+			nta_enqueue_run(p, lc, objs + done, n - done, mine);
+
+		/* later objects of another home: the general loop below */
+		if (k == NTA_SIMD_FOREIGN)
 			break;
+		done += k;
 	}
 	nta_cnt_fast(&lc->cnt.local_frees, done);
 	if (unlikely(done != n))

@@ -37,6 +37,7 @@
  */
 
 #include <assert.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <pthread.h>
@@ -1234,6 +1235,8 @@ nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 /* this process's choice, NTA_SIMD_UNKNOWN until its first bulk call */
 extern int nta_simd_state __attribute__((visibility("hidden")));
 int nta_simd_probe(void);
+/* nta_simd_put(): the first object is another home's */
+#define NTA_SIMD_FOREIGN UINT_MAX
 unsigned int nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 			  void * const *objs, unsigned int n, uint32_t mine);
 void nta_simd_pop(const struct nta_pool *p, struct nta_lcore *lc,

@@ -86,8 +86,10 @@ struct nta_x4_way {
 	 * two steps may fill the way with another arena
 	 */
 	nta_word_t *state;
+	uint8_t *home;
 	__m256i first;
 	__m256i nb;
+	uint64_t nb1;  /* nb, for nta_x4_chain_next() */
 };
 
 NTA_X4 static inline void
@@ -98,9 +100,11 @@ nta_x4_way_load(struct nta_x4_way *w, const struct nta_lcore *lc,
 		&lc->hot[((uintptr_t)obj >> arena_shift) & lc->hot_mask];
 
 	w->state = h->state;
+	w->home = h->home;
 	w->first = _mm256_set1_epi64x((long long)h->first);
 	/* an empty way has nb 0: every slot fails the compare */
 	w->nb = _mm256_set1_epi64x(h->nb);
+	w->nb1 = h->nb;
 }
 
 /* The slots of the four objects vo in way w, and whether all four are
@@ -195,6 +199,69 @@ nta_x4_run_try(__m256i wa, int *try)
 	return run;
 }
 
+/*
+ * A chain: the last four were adjacent objects of way w (nta_x4_run()
+ * found their words adjacent), in address order (d 4) or in reverse
+ * (d -4). When the next four continue them (each pointer d objects of E
+ * bytes past the one four places earlier) and stay in the arena, their
+ * slots and words follow without the slot computation: a compare of
+ * pointers and one bound check replace the subtract, multiply, rotate,
+ * range compare and the adjacency test. Unpaged pools only: there the
+ * object of slot b is first + b * E for every b below nb.
+ */
+struct nta_x4_chain {
+	nta_word_t *run;  /* lowest word of the last four; NULL: none */
+	__m256i vo;       /* their pointers */
+	__m256i wa;       /* their word addresses */
+	__m256i vstep;    /* d * E per lane */
+	__m256i wstep;    /* d words per lane */
+	int64_t lo;       /* slot of run in way w */
+	int64_t d;
+};
+
+/* Start c from four objects vo of way w whose words wa are adjacent
+ * (run from nta_x4_run()), or end it (run NULL).
+ */
+NTA_X4 static inline void
+nta_x4_chain_start(struct nta_x4_chain *c, const struct nta_x4_way *w,
+		   uint32_t elt, __m256i vo, __m256i wa, nta_word_t *run)
+{
+	c->run = run;
+	if (run == NULL)
+		return;
+	c->d = run == (nta_word_t *)(uintptr_t)
+		_mm_cvtsi128_si64(_mm256_castsi256_si128(wa)) ? 4 : -4;
+	c->lo = run - w->state;
+	c->vo = vo;
+	c->wa = wa;
+	c->vstep = _mm256_set1_epi64x(c->d * (int64_t)elt);
+	c->wstep = _mm256_set1_epi64x(c->d * (int64_t)sizeof(nta_word_t));
+}
+
+/* The lowest word of four objects vo that continue chain c in way w
+ * (their word addresses in *wa; c moves on to them), or NULL: they do
+ * not, and the caller takes the slot computation.
+ */
+NTA_X4 static inline nta_word_t *
+nta_x4_chain_next(struct nta_x4_chain *c, const struct nta_x4_way *w,
+		  __m256i vo, __m256i *wa)
+{
+	if (c->run == NULL ||
+	    _mm256_cmpeq_epi64_mask(vo, _mm256_add_epi64(c->vo, c->vstep)) !=
+	    0xf ||
+	    /* slots lo + d .. lo + d + 3 in the arena (a negative one wraps
+	     * to a huge number)
+	     */
+	    (uint64_t)(c->lo + c->d) + 3 >= w->nb1)
+		return NULL;
+	c->lo += c->d;
+	c->run += c->d;
+	c->vo = vo;
+	c->wa = _mm256_add_epi64(c->wa, c->wstep);
+	*wa = c->wa;
+	return c->run;
+}
+
 /* The four words at wa (as nta_x4_words() gives them) set to v: adjacent
  * ones (run, from nta_x4_run()) with one vector store, others with scalar
  * stores, each address taken out of the register: a scatter costs more
@@ -254,6 +321,8 @@ nta_x4_owned(__m256i wa, const nta_word_t *run, uint32_t own)
  * into the loaded magazine. Stops at the first four that are not all
  * that, or when fewer than four are left or fit; returns how many it
  * took (a multiple of four), the caller's scalar loop does the rest.
+ * Returns NTA_SIMD_FOREIGN, having read no word, when the first object's
+ * home byte names another home (see nta_enqueue_bulk()).
  */
 NTA_X4 unsigned int
 nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
@@ -266,6 +335,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
 	struct nta_x4_way w;
+	struct nta_x4_chain ch;
 	int try_run = 1;
 
 	n = RTE_MIN(n, s->cap - len);
@@ -273,24 +343,37 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 		return 0; /* a store not set up, or detached, has cap 0 */
 	RTE_ASSERT(!nta_paged(p) && s->wlo <= len);
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
+	ch.run = NULL;
 	for (i = 0; i + 4 <= n; i += 4) {
 		__m256i vo = nta_x4_loadu(objs + i);
 		__m256i sl, wa, dup;
-		nta_word_t *run;
+		nta_word_t *run = nta_x4_chain_next(&ch, &w, vo, &wa);
 
-		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
-			break;
-		/* the same object twice in four: the scalar loop refuses
-		 * the second (across steps, the earlier step's FREE words
-		 * stop the later one); four adjacent words are four
-		 * different objects
-		 */
-		wa = nta_x4_words(&w, sl);
-		run = nta_x4_run_try(wa, &try_run);
-		if (unlikely(run == NULL)) {
-			dup = _mm256_conflict_epi64(sl);
-			if (unlikely(_mm256_test_epi64_mask(dup, dup) != 0))
+		if (run == NULL) {
+			if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv,
+						   rot, &sl)))
 				break;
+			/* relaxed: see nta_home_set() */
+			if (unlikely(i == 0 &&
+				     __atomic_load_n(&w.home[_mm_cvtsi128_si64(
+					     _mm256_castsi256_si128(sl))],
+					     __ATOMIC_RELAXED) != mine))
+				return NTA_SIMD_FOREIGN;
+			/* the same object twice in four: the scalar loop
+			 * refuses the second (across steps, the earlier
+			 * step's FREE words stop the later one); four
+			 * adjacent words are four different objects
+			 */
+			wa = nta_x4_words(&w, sl);
+			run = nta_x4_run_try(wa, &try_run);
+			if (unlikely(run == NULL)) {
+				dup = _mm256_conflict_epi64(sl);
+				if (unlikely(_mm256_test_epi64_mask(dup, dup) !=
+					     0))
+					break;
+			}
+			nta_x4_chain_start(&ch, &w, p->lay.elt_total, vo, wa,
+					   run);
 		}
 		if (unlikely(!nta_x4_owned(wa, run, mine)))
 			break;
@@ -322,21 +405,31 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 	const __m256i inv = _mm256_set1_epi64x((long long)p->lay.div_inv);
 	const __m256i rot = _mm256_set1_epi64x(p->lay.div_rot);
 	struct nta_x4_way w;
+	struct nta_x4_chain ch;
 	unsigned int i;
 	int try_run = 1;
 
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
+	ch.run = NULL;
 	for (i = 0; i + 4 <= k; i += 4) {
 		__m256i vo = nta_x4_loadu(objs + i);
 		__m256i sl, wa;
+		nta_word_t *run = nta_x4_chain_next(&ch, &w, vo, &wa);
 
-		/* four not all in one arena of the lookup cache: the scalar
-		 * way from there on, as nta_enqueue_run() does
-		 */
-		if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv, rot, &sl)))
-			break;
-		wa = nta_x4_words(&w, sl);
-		nta_x4_store(wa, nta_x4_run_try(wa, &try_run), v);
+		if (run == NULL) {
+			/* four not all in one arena of the lookup cache:
+			 * the scalar way from there on, as
+			 * nta_enqueue_run() does
+			 */
+			if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv,
+						   rot, &sl)))
+				break;
+			wa = nta_x4_words(&w, sl);
+			run = nta_x4_run_try(wa, &try_run);
+			nta_x4_chain_start(&ch, &w, p->lay.elt_total, vo, wa,
+					   run);
+		}
+		nta_x4_store(wa, run, v);
 	}
 	if (i < k)
 		nta_store_pop_uncached(p, lc, objs + i, k - i, v);
