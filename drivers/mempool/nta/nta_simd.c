@@ -89,7 +89,8 @@ struct nta_x4_way {
 	uint8_t *home;
 	__m256i first;
 	__m256i nb;
-	uint64_t nb1;  /* nb, for nta_x4_chain_next() */
+	uintptr_t first1; /* first and nb as scalars */
+	uint64_t nb1;
 };
 
 NTA_X4 static inline void
@@ -104,6 +105,7 @@ nta_x4_way_load(struct nta_x4_way *w, const struct nta_lcore *lc,
 	w->first = _mm256_set1_epi64x((long long)h->first);
 	/* an empty way has nb 0: every slot fails the compare */
 	w->nb = _mm256_set1_epi64x(h->nb);
+	w->first1 = h->first;
 	w->nb1 = h->nb;
 }
 
@@ -337,12 +339,23 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	struct nta_x4_way w;
 	struct nta_x4_chain ch;
 	int try_run = 1;
+	uint64_t s0;
 
 	n = RTE_MIN(n, s->cap - len);
 	if (n < 4)
 		return 0; /* a store not set up, or detached, has cap 0 */
 	RTE_ASSERT(!nta_paged(p) && s->wlo <= len);
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
+	/* the first object's home byte, through the way just loaded: not
+	 * this lcore's, no word is read (relaxed: see nta_home_set()); not
+	 * in the way, the caller looks it up
+	 */
+	s0 = nta_div_rot((uintptr_t)objs[0] - w.first1, p->lay.div_inv,
+			 p->lay.div_rot);
+	if (unlikely(s0 >= w.nb1))
+		return 0;
+	if (unlikely(__atomic_load_n(&w.home[s0], __ATOMIC_RELAXED) != mine))
+		return NTA_SIMD_FOREIGN;
 	ch.run = NULL;
 	for (i = 0; i + 4 <= n; i += 4) {
 		__m256i vo = nta_x4_loadu(objs + i);
@@ -353,12 +366,6 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 			if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv,
 						   rot, &sl)))
 				break;
-			/* relaxed: see nta_home_set() */
-			if (unlikely(i == 0 &&
-				     __atomic_load_n(&w.home[_mm_cvtsi128_si64(
-					     _mm256_castsi256_si128(sl))],
-					     __ATOMIC_RELAXED) != mine))
-				return NTA_SIMD_FOREIGN;
 			/* the same object twice in four: the scalar loop
 			 * refuses the second (across steps, the earlier
 			 * step's FREE words stop the later one); four
