@@ -793,10 +793,10 @@ nta_enqueue_slow(struct nta_pool *p, struct nta_lcore *lc,
 	return 0;
 }
 
-/* The fast free: this lcore's own objects of the arena it last used,
+/* The fast free: this lcore's own objects found in its lookup cache,
  * while the loaded magazine has room. Returns how many it took; the first
- * object it could not take (other arena, other owner, bad pointer, full
- * magazine) and those after it go to the slow path. Everything is in
+ * object it could not take (not in the cache, other owner, bad pointer,
+ * full magazine) and those after it go to the slow path. Everything is in
  * locals: the word stores may alias any field.
  */
 static __rte_always_inline unsigned int
@@ -808,20 +808,21 @@ nta_enqueue_fast(const struct nta_pool *p, struct nta_lcore *lc,
 	nta_word_t ** const wc = lc->s.wc;
 	unsigned int i, len = lc->s.len;
 	struct nta_hot_key k;
-	struct nta_hot_cur c;
 
 	nta_hot_key_init(p, lc, &k);
-	nta_hot_cur_init(&c);
 	n = RTE_MIN(n, lc->s.cap - len);
 	for (i = 0; i < n; i++) {
 		void *o = objs[i];
+		const struct nta_hot *h;
 		nta_word_t *w;
 		nta_word_t v;
 		uint64_t slot;
 
-		if (unlikely(!nta_hot_cur_slot(&k, &c, o, paged, &slot)))
+		/* the way of each object (see nta_drain_word()) */
+		h = nta_hot_slot(&k, o, paged, &slot);
+		if (unlikely(h == NULL))
 			break;
-		w = c.state + slot;
+		w = h->state + slot;
 		v = nta_word_load(w);
 		if (unlikely((v & NTA_OWN_MASK) != mine))
 			break;

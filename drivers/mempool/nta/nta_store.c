@@ -247,19 +247,19 @@ nta_store_pop_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 		     const int paged)
 {
 	struct nta_hot_key k;
-	struct nta_hot_cur c;
 	unsigned int i;
 
 	nta_hot_key_init(p, lc, &k);
-	nta_hot_cur_init(&c);
 	for (i = 0; i < n; i++) {
+		const struct nta_hot *h;
 		uint64_t s;
 
-		if (unlikely(!nta_hot_cur_slot(&k, &c, objs[i], paged, &s))) {
+		h = nta_hot_slot(&k, objs[i], paged, &s);
+		if (unlikely(h == NULL)) {
 			nta_word_store(nta_word_slow(p, lc, objs[i], NULL), v);
 			continue;
 		}
-		nta_word_store(c.state + s, v);
+		nta_word_store(h->state + s, v);
 	}
 }
 
