@@ -331,8 +331,8 @@ NTA_TEST(bad_free_adjacent_four, "a double free among four adjacent objects refu
 }
 
 /* Where objs (n, sorted) run on at one stride across an arena boundary,
- * the index of the first object past it, at least 12 from either end;
- * n when nowhere.
+ * 16 objects before it and 16 from it, the index of the first object
+ * past it; n when nowhere.
  */
 static unsigned int
 chain_boundary(void **objs, unsigned int n, uintptr_t stride,
@@ -340,28 +340,47 @@ chain_boundary(void **objs, unsigned int n, uintptr_t stride,
 {
 	unsigned int j, i;
 
-	for (j = 12; j + 12 <= n; j++) {
+	for (j = 16; j + 16 <= n; j++) {
 		if (((uintptr_t)objs[j] >> arena_shift) ==
 		    ((uintptr_t)objs[j - 1] >> arena_shift))
 			continue;
-		for (i = j - 11; i < j + 12; i++)
+		for (i = j - 15; i < j + 16; i++)
 			if ((uintptr_t)objs[i] - (uintptr_t)objs[i - 1] != stride)
 				break;
-		if (i == j + 12)
+		if (i == j + 16)
 			return j;
 	}
 	return n;
 }
 
+/* The b adjacent objects of a chain row: 12 + off before the boundary at
+ * j and the rest from it, in address order, or in reverse with down (12
+ * + off from it, then the rest before it), so that the boundary falls at
+ * each place of a four.
+ */
+static void
+chain_row(void **row, void **all, unsigned int b, unsigned int j,
+	  unsigned int off, int down)
+{
+	unsigned int i;
+
+	for (i = 0; i < b; i++)
+		row[i] = all[down ? j + 11 + off - i : j - 12 - off + i];
+}
+
 /*
- * A four that continues the adjacent four before it in a bulk free takes
- * its words from that four's, without the slot computation
- * (nta_x4_chain_next()). A row of 24 adjacent objects, the last three
- * fours of one arena then the first three of the next at the same
- * stride, freed in address order or in reverse, with one of them freed
- * already (at every place): that one is refused and counted, the 23
- * others kept, and the fours past the boundary are checked against the
- * next arena's words, not past the end of the first one's.
+ * A four that continues the adjacent four before it in a bulk free (and
+ * in the hand-out of looked-up objects) takes its words from that
+ * four's, without the slot computation (nta_x4_chain_next()). Rows of 24
+ * adjacent objects across an arena boundary, where the next arena's
+ * objects continue the stride, the boundary at each place of a four, in
+ * address order or in reverse:
+ * - got and freed three times: nothing refused, the same 24 free;
+ * - freed with one of them freed already (at every place): that one is
+ *   refused and counted, the 23 others kept;
+ * so the fours past the boundary are checked against the next arena's
+ * words, not the words (or the header) past either end of the first
+ * one's.
  */
 NTA_TEST(bad_free_chain, "a double free in a row of adjacent objects across an arena boundary refused, in either order", 1)
 {
@@ -377,7 +396,7 @@ NTA_TEST(bad_free_chain, "a double free in a row of adjacent objects across an a
 	void **all = calloc(n, sizeof(void *));
 	void *row[24], *back[24], *want[24];
 	uintptr_t stride;
-	unsigned int j, pos, down, i;
+	unsigned int j, pos, down, off, round;
 	uint64_t before;
 
 	CHECK(mp != NULL && all != NULL, "create");
@@ -388,30 +407,50 @@ NTA_TEST(bad_free_chain, "a double free in a row of adjacent objects across an a
 	qsort(all, n, sizeof(void *), tp_ptr_cmp);
 	j = chain_boundary(all, n, stride, shift);
 	SKIP_IF(j == n, "no row runs on across an arena boundary");
+	for (off = 0; off < 4; off++)
 	for (down = 0; down < 2; down++) {
-		for (i = 0; i < b; i++)
-			row[i] = all[down ? j + 11 - i : j - 12 + i];
+		chain_row(row, all, b, j, off, down);
 		memcpy(want, row, sizeof(row));
 		qsort(want, b, sizeof(void *), tp_ptr_cmp);
+		/* the pool holds nothing else free */
+		before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
+		rte_mempool_put_bulk(mp, row, b);
+		for (round = 0; round < 3; round++) {
+			CHECK(rte_mempool_get_bulk(mp, back, b) == 0,
+			      "off %u %s, round %u: get back", off,
+			      down ? "down" : "up", round);
+			rte_mempool_put_bulk(mp, back, b);
+		}
+		CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
+		      before, "off %u %s: %" PRIu64 " good frees refused",
+		      off, down ? "down" : "up",
+		      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) -
+		      before);
+		CHECK(rte_mempool_get_bulk(mp, back, b) == 0, "get back");
+		qsort(back, b, sizeof(void *), tp_ptr_cmp);
+		CHECK(memcmp(back, want, sizeof(back)) == 0,
+		      "off %u %s: other objects came back", off,
+		      down ? "down" : "up");
 		for (pos = 0; pos < b; pos++) {
 			/* the pool holds nothing else free */
 			rte_mempool_put(mp, row[pos]);
 			before = tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE);
 			rte_mempool_put_bulk(mp, row, b);
 			CHECK(tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE) ==
-			      before + 1, "%s, freed at %u: %" PRIu64 " refused, want %" PRIu64,
-			      down ? "down" : "up", pos,
+			      before + 1,
+			      "off %u %s, freed at %u: %" PRIu64 " refused, want %" PRIu64,
+			      off, down ? "down" : "up", pos,
 			      tp_bad_count(mp, RTE_MEMPOOL_NTA_BAD_DOUBLE_FREE),
 			      before + 1);
 			CHECK(rte_mempool_avail_count(mp) == b,
-			      "%s, freed at %u: %u free, want %u",
-			      down ? "down" : "up", pos,
+			      "off %u %s, freed at %u: %u free, want %u",
+			      off, down ? "down" : "up", pos,
 			      rte_mempool_avail_count(mp), b);
 			CHECK(rte_mempool_get_bulk(mp, back, b) == 0, "get back");
 			qsort(back, b, sizeof(void *), tp_ptr_cmp);
 			CHECK(memcmp(back, want, sizeof(back)) == 0,
-			      "%s, freed at %u: other objects came back",
-			      down ? "down" : "up", pos);
+			      "off %u %s, freed at %u: other objects came back",
+			      off, down ? "down" : "up", pos);
 		}
 	}
 	rte_mempool_put_bulk(mp, all, n);

@@ -853,6 +853,8 @@ nta_enqueue_run(const struct nta_pool *p, struct nta_lcore *lc,
 		done = nta_simd_put(p, lc, objs, n, mine);
 		if (unlikely(done == NTA_SIMD_FOREIGN))
 			return done;
+		if (done == NTA_SIMD_UNSEEN)
+			done = 0;
 	}
 	return done + nta_enqueue_fast(p, lc, objs + done, n - done, mine, 0);
 }
@@ -874,29 +876,28 @@ nta_enqueue_foreign(const struct nta_pool *p, struct nta_lcore *lc,
  * Objects of another home (a pipeline's Tx side) go straight to the
  * general loop, which routes them by home byte without reading the first
  * one's word, a line that home writes: the vector steps read the first
- * home byte with the lookup they make anyway; otherwise (or when they
- * took nothing, having perhaps not looked) a lookup of its own.
+ * home byte through the way they load anyway; without them, or when they
+ * did not read it, a lookup of its own.
  */
 static __rte_noinline int
 nta_enqueue_bulk(struct nta_pool *p, struct nta_lcore *lc,
 		 void * const *objs, unsigned int n, unsigned int id)
 {
 	const uint32_t mine = nta_owner(id);
-	unsigned int done;
+	unsigned int done = NTA_SIMD_UNSEEN;
 
 	if (n == 0)
 		return 0;
-	if (nta_paged(p)) {
-		if (nta_enqueue_foreign(p, lc, objs, mine))
-			return nta_enqueue_slow(p, lc, objs, n, id);
-		done = nta_enqueue_fast(p, lc, objs, n, mine, 1);
-	} else {
-		done = nta_enqueue_run(p, lc, objs, n, mine);
-		if (unlikely(done == NTA_SIMD_FOREIGN) ||
-		    (unlikely(done == 0) &&
-		     nta_enqueue_foreign(p, lc, objs, mine)))
-			return nta_enqueue_slow(p, lc, objs, n, id);
-	}
+	if (!nta_paged(p) && n >= NTA_SIMD_MIN && nta_simd_on())
+		done = nta_simd_put(p, lc, objs, n, mine);
+	if (unlikely(done == NTA_SIMD_FOREIGN) ||
+	    (done == NTA_SIMD_UNSEEN && nta_enqueue_foreign(p, lc, objs, mine)))
+		return nta_enqueue_slow(p, lc, objs, n, id);
+	if (done == NTA_SIMD_UNSEEN)
+		done = 0;
+	done += nta_paged(p) ?
+		nta_enqueue_fast(p, lc, objs + done, n - done, mine, 1) :
+		nta_enqueue_fast(p, lc, objs + done, n - done, mine, 0);
 	/* a full store (a flush bigger than its room): a magazine change,
 	 * then the fast loop again
 	 */

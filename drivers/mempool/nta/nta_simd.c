@@ -251,10 +251,10 @@ nta_x4_chain_next(struct nta_x4_chain *c, const struct nta_x4_way *w,
 	if (c->run == NULL ||
 	    _mm256_cmpeq_epi64_mask(vo, _mm256_add_epi64(c->vo, c->vstep)) !=
 	    0xf ||
-	    /* slots lo + d .. lo + d + 3 in the arena (a negative one wraps
-	     * to a huge number)
+	    /* slots lo + d .. lo + d + 3 in the arena: going down, a row
+	     * not aligned on the arena's first slot reaches -3 to -1
 	     */
-	    (uint64_t)(c->lo + c->d) + 3 >= w->nb1)
+	    c->lo + c->d < 0 || (uint64_t)(c->lo + c->d) + 3 >= w->nb1)
 		return NULL;
 	c->lo += c->d;
 	c->run += c->d;
@@ -324,7 +324,9 @@ nta_x4_owned(__m256i wa, const nta_word_t *run, uint32_t own)
  * that, or when fewer than four are left or fit; returns how many it
  * took (a multiple of four), the caller's scalar loop does the rest.
  * Returns NTA_SIMD_FOREIGN, having read no word, when the first object's
- * home byte names another home (see nta_enqueue_bulk()).
+ * home byte names another home (see nta_enqueue_bulk()), and
+ * NTA_SIMD_UNSEEN when it took nothing without reading that byte (fewer
+ * than four fit, the first object outside the way it loaded).
  */
 NTA_X4 unsigned int
 nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
@@ -343,7 +345,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 
 	n = RTE_MIN(n, s->cap - len);
 	if (n < 4)
-		return 0; /* a store not set up, or detached, has cap 0 */
+		return NTA_SIMD_UNSEEN; /* cap 0: not set up, or detached */
 	RTE_ASSERT(!nta_paged(p) && s->wlo <= len);
 	nta_x4_way_load(&w, lc, p->lay.arena_shift, objs[0]);
 	/* the first object's home byte, through the way just loaded: not
@@ -353,7 +355,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	s0 = nta_div_rot((uintptr_t)objs[0] - w.first1, p->lay.div_inv,
 			 p->lay.div_rot);
 	if (unlikely(s0 >= w.nb1))
-		return 0;
+		return NTA_SIMD_UNSEEN;
 	if (unlikely(__atomic_load_n(&w.home[s0], __ATOMIC_RELAXED) != mine))
 		return NTA_SIMD_FOREIGN;
 	ch.run = NULL;
@@ -503,7 +505,7 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n);
 	RTE_SET_USED(mine);
-	return 0;
+	return NTA_SIMD_UNSEEN;
 }
 
 void
