@@ -431,6 +431,9 @@ NTA_TEST(bad_free_chain, "a double free in a row of adjacent objects across an a
 		CHECK(memcmp(back, want, sizeof(back)) == 0,
 		      "off %u %s: other objects came back", off,
 		      down ? "down" : "up");
+		/* the arena headers around the boundary untouched */
+		CHECK(tp_audit_ok(mp) == 0, "off %u %s: audit", off,
+		      down ? "down" : "up");
 		for (pos = 0; pos < b; pos++) {
 			/* the pool holds nothing else free */
 			rte_mempool_put(mp, row[pos]);

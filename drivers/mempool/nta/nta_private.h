@@ -1235,10 +1235,9 @@ nta_store_push(struct nta_store *s, void *obj, nta_word_t *w, nta_word_t v)
 /* this process's choice, NTA_SIMD_UNKNOWN until its first bulk call */
 extern int nta_simd_state __attribute__((visibility("hidden")));
 int nta_simd_probe(void);
-/* nta_simd_put(): the first object is another home's; took nothing
- * without reading the first home byte
- */
+/* nta_simd_put(): the first object is another home's */
 #define NTA_SIMD_FOREIGN UINT_MAX
+/* nta_simd_put(): took nothing, without reading the first home byte */
 #define NTA_SIMD_UNSEEN (UINT_MAX - 1)
 unsigned int nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 			  void * const *objs, unsigned int n, uint32_t mine);
