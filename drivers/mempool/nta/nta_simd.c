@@ -264,6 +264,29 @@ nta_x4_chain_next(struct nta_x4_chain *c, const struct nta_x4_way *w,
 	return c->run;
 }
 
+/* The words of four objects vo: from chain c when they continue it, else
+ * through their slots in way w (c then starts again from them). Returns 0
+ * when they are not all object starts of one arena of the lookup cache;
+ * else their word addresses in *wa and, when adjacent, the lowest in
+ * *run (NULL: apart, and *sl holds their slots).
+ */
+NTA_X4 static inline int
+nta_x4_find(struct nta_x4_chain *c, struct nta_x4_way *w,
+	    const struct nta_lcore *lc, const struct nta_layout *lay,
+	    __m256i vo, __m256i inv, __m256i rot, int *try_run, __m256i *wa,
+	    __m256i *sl, nta_word_t **run)
+{
+	*run = nta_x4_chain_next(c, w, vo, wa);
+	if (*run != NULL)
+		return 1;
+	if (unlikely(!nta_x4_slots(w, lc, lay, vo, inv, rot, sl)))
+		return 0;
+	*wa = nta_x4_words(w, *sl);
+	*run = nta_x4_run_try(*wa, try_run);
+	nta_x4_chain_start(c, w, lay->elt_total, vo, *wa, *run);
+	return 1;
+}
+
 /* The four words at wa (as nta_x4_words() gives them) set to v: adjacent
  * ones (run, from nta_x4_run()) with one vector store, others with scalar
  * stores, each address taken out of the register: a scatter costs more
@@ -362,27 +385,20 @@ nta_simd_put(const struct nta_pool *p, struct nta_lcore *lc,
 	for (i = 0; i + 4 <= n; i += 4) {
 		__m256i vo = nta_x4_loadu(objs + i);
 		__m256i sl, wa, dup;
-		nta_word_t *run = nta_x4_chain_next(&ch, &w, vo, &wa);
+		nta_word_t *run;
 
-		if (run == NULL) {
-			if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv,
-						   rot, &sl)))
+		if (unlikely(!nta_x4_find(&ch, &w, lc, &p->lay, vo, inv, rot,
+					  &try_run, &wa, &sl, &run)))
+			break;
+		/* the same object twice in four: the scalar loop refuses
+		 * the second (across steps, the earlier step's FREE words
+		 * stop the later one); four adjacent words are four
+		 * different objects
+		 */
+		if (unlikely(run == NULL)) {
+			dup = _mm256_conflict_epi64(sl);
+			if (unlikely(_mm256_test_epi64_mask(dup, dup) != 0))
 				break;
-			/* the same object twice in four: the scalar loop
-			 * refuses the second (across steps, the earlier
-			 * step's FREE words stop the later one); four
-			 * adjacent words are four different objects
-			 */
-			wa = nta_x4_words(&w, sl);
-			run = nta_x4_run_try(wa, &try_run);
-			if (unlikely(run == NULL)) {
-				dup = _mm256_conflict_epi64(sl);
-				if (unlikely(_mm256_test_epi64_mask(dup, dup) !=
-					     0))
-					break;
-			}
-			nta_x4_chain_start(&ch, &w, p->lay.elt_total, vo, wa,
-					   run);
 		}
 		if (unlikely(!nta_x4_owned(wa, run, mine)))
 			break;
@@ -423,21 +439,14 @@ nta_simd_stamp_lookup(const struct nta_pool *p, struct nta_lcore *lc,
 	for (i = 0; i + 4 <= k; i += 4) {
 		__m256i vo = nta_x4_loadu(objs + i);
 		__m256i sl, wa;
-		nta_word_t *run = nta_x4_chain_next(&ch, &w, vo, &wa);
+		nta_word_t *run;
 
-		if (run == NULL) {
-			/* four not all in one arena of the lookup cache:
-			 * the scalar way from there on, as
-			 * nta_enqueue_run() does
-			 */
-			if (unlikely(!nta_x4_slots(&w, lc, &p->lay, vo, inv,
-						   rot, &sl)))
-				break;
-			wa = nta_x4_words(&w, sl);
-			run = nta_x4_run_try(wa, &try_run);
-			nta_x4_chain_start(&ch, &w, p->lay.elt_total, vo, wa,
-					   run);
-		}
+		/* four not all in one arena of the lookup cache: the scalar
+		 * way from there on, as nta_enqueue_run() does
+		 */
+		if (unlikely(!nta_x4_find(&ch, &w, lc, &p->lay, vo, inv, rot,
+					  &try_run, &wa, &sl, &run)))
+			break;
 		nta_x4_store(wa, run, v);
 	}
 	if (i < k)
