@@ -213,3 +213,66 @@ NTA_TEST(lookup_nomem, "no memory for a lookup cache: exact the slow way; the ta
 	free(all);
 	return 0;
 }
+
+/* Single hand-outs (and frees) of one object: n sweep periods. */
+static int
+sweep_periods(struct rte_mempool *mp, unsigned int n)
+{
+	unsigned int i;
+	void *x;
+
+	for (i = 0; i < n * 4096; i++) {
+		if (rte_mempool_get(mp, &x) != 0)
+			return -1;
+		rte_mempool_put(mp, x);
+	}
+	return 0;
+}
+
+/*
+ * While its lookup cache finds no memory, an lcore asks again at fewer
+ * and fewer sweeps (each failure doubles the wait, up to 64 sweeps), not
+ * at every one: a try holds the pool lock. Once memory is back the table
+ * comes within the longest wait.
+ */
+NTA_TEST(lookup_nomem_backoff, "no memory for a lookup cache: tries back off (at most 9 in 128 sweeps, not one per sweep), the table comes once memory is back", 1)
+{
+	const unsigned int n = 2048, me = rte_lcore_id();
+	struct rte_mempool_nta_params prm = { .arena_size = 1 << 14 };
+	struct rte_mempool_nta_stats st;
+	struct rte_mempool *mp;
+	unsigned int tries;
+	void *x;
+
+	mp = tp_create("lnoback", n, 256, 0, 0, &prm);
+	CHECK(mp != NULL, "create");
+	CHECK(rte_mempool_nta_stats_get(mp, &st) == 0 && st.arenas > 16,
+	      "%" PRIu64 " arenas: want more than 16", st.arenas);
+	fail_arm("nta_lookup");
+	/* the first hand-out sets the lcore up: its table fails */
+	CHECK(rte_mempool_get(mp, &x) == 0, "get");
+	rte_mempool_put(mp, x);
+	if (fail_hits == 0) {
+		fail_arm(NULL);
+		rte_mempool_free(mp);
+		SKIP_IF(1, "allocations of the driver are not injectable in this build");
+	}
+	CHECK(sweep_periods(mp, 128) == 0, "gets");
+	tries = fail_hits;
+	fail_arm(NULL);
+	/* setup's try, then sweeps 1, 3, 7, 15, 31, 63 and 127 (waits of
+	 * 1, 3, 7, 15, 31, 63 sweeps); without the back-off, 129 tries
+	 */
+	CHECK(tries >= 2 && tries <= 9, "%u tries in 128 sweeps, want 2-9",
+	      tries);
+	CHECK(tp_dump_lookup(mp, me) == 0, "lookup %ld, want none",
+	      tp_dump_lookup(mp, me));
+	CHECK(sweep_periods(mp, 65) == 0, "gets");
+	CHECK(tp_dump_lookup(mp, me) == (long)rte_align32pow2((uint32_t)st.arenas),
+	      "memory back: lookup %ld, want %u", tp_dump_lookup(mp, me),
+	      rte_align32pow2((uint32_t)st.arenas));
+	CHECK(rte_mempool_avail_count(mp) == n && tp_audit_ok(mp) == 0,
+	      "%u free", rte_mempool_avail_count(mp));
+	rte_mempool_free(mp);
+	return 0;
+}

@@ -29,7 +29,7 @@
  * at nearly every object (nta-bench --shuffle, 280 arenas: 51 against 193
  * Mobj/s at keep 2048). A default table only grows; without memory the
  * one there stays (p->hot_none at first: every lookup the slow way, which
- * nta_lcore_sweep() retries), slower, never wrong. Sized under the lock,
+ * sweeps retry, backing off: nta_lcore_hot_retry()), slower, never wrong. Sized under the lock,
  * as retire and reset clear the ways under it; the owner fills its ways
  * without it (nta_lcore_set_last()), the table's only user while it runs.
  */
@@ -231,6 +231,37 @@ nta_lcore_restamp(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	nta_unlock(p);
 }
 
+/* Sweeps an lcore short of memory for its lookup cache waits at most
+ * between two tries (64 sweeps: 262144 hand-out calls)
+ */
+#define NTA_HOT_RETRY_MAX 63u
+
+/*
+ * Its lookup cache found no memory (at setup or since): ask again at this
+ * sweep, or wait. Each failure doubles the sweeps to the next try, up to
+ * NTA_HOT_RETRY_MAX: a try takes the pool lock and asks the heap, and an
+ * lcore that failed at every sweep held the lock once per 4096 calls
+ * just when its peers, short of memory too, need it most.
+ */
+static __rte_noinline void
+nta_lcore_hot_retry(struct nta_pool *p, struct nta_lcore *lc)
+{
+	if (lc->hot_wait != 0) {
+		lc->hot_wait--;
+		return;
+	}
+	nta_lock(p);
+	nta_lcore_hot_size_locked(p, lc);
+	nta_unlock(p);
+	if (lc->hot != &p->hot_none) {
+		lc->hot_backoff = 0;
+		return;
+	}
+	lc->hot_backoff = (uint16_t)RTE_MIN(2u * lc->hot_backoff + 1u,
+					    NTA_HOT_RETRY_MAX);
+	lc->hot_wait = lc->hot_backoff;
+}
+
 /*
  * Validate every free sent to this lcore so far: due every
  * NTA_SWEEP_EVERY epochs, so that no lane entry outlives its tag.
@@ -241,12 +272,8 @@ nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 	RTE_ASSERT(id < RTE_MAX_LCORE && lc == &p->lc[id]);
 	if (unlikely(lc->s.cap == 0))
 		return; /* not set up, or failed to: the next call sweeps */
-	if (unlikely(lc->hot == &p->hot_none)) {
-		/* its lookup cache found no memory at setup: try again */
-		nta_lock(p);
-		nta_lcore_hot_size_locked(p, lc);
-		nta_unlock(p);
-	}
+	if (unlikely(lc->hot == &p->hot_none))
+		nta_lcore_hot_retry(p, lc);
 	nta_lanes_sweep(p, id);
 	nta_lcore_restamp(p, lc, id);
 	lc->sweep_at = lc->epoch + NTA_SWEEP_EVERY;

@@ -62,7 +62,7 @@ extern int nta_logtype;
  * the offset of the pool's lock, which catch most changes made without a
  * bump (a field that padding absorbs keeps the sizes, not the offsets).
  */
-#define NTA_POOL_LAYOUT_VERSION 11u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 12u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
@@ -73,7 +73,9 @@ extern int nta_logtype;
 				     *    its epoch's line,
 				     * 10: lookup caches sized to the
 				     *     pool,
-				     * 11: a pool's hot_warned */
+				     * 11: a pool's hot_warned,
+				     * 12: an lcore's lookup retry
+				     *     back-off */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -395,6 +397,12 @@ struct nta_lcore {
 	 * call (a sender's read there stalled the owner's next store)
 	 */
 	uint32_t live;
+	/* owner only, at sweeps: a lookup cache that found no memory is
+	 * asked for again after hot_wait more sweeps; hot_backoff is the
+	 * wait after the last failure (nta_lcore_hot_retry())
+	 */
+	uint16_t hot_backoff;
+	uint16_t hot_wait;
 } __rte_cache_aligned;
 static_assert(offsetof(struct nta_lcore, s) == 0 &&
 	      offsetof(struct nta_lcore, pad0) + sizeof(uint32_t) <=
