@@ -192,8 +192,10 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 	if (me != NULL)
 		nta_hot_key_init(p, me, &k);
 	/* the first line of entries on its way beside head's, two misses
-	 * at once (an empty lane's line here is the one its producer
-	 * writes next: see nta_lane_prefetch())
+	 * at once. For an empty lane this is the line its producer writes
+	 * next, which then costs that producer a miss on its next send
+	 * here (nta_lane_prefetch() asks for no such line): the price of
+	 * not waiting for head before asking (pipeline, cache 0: +10 %)
 	 */
 	rte_prefetch0(&l->ent[tail & mask]);
 	/* acquire: pairs with the producer's release of head; the entries

@@ -584,8 +584,15 @@ nta_pool_reset(struct nta_pool *p)
 
 		if (lc->lane_to == NULL)
 			continue;
-		for (l = lc->lanes_in; l != NULL; l = l->next)
+		for (l = lc->lanes_in; l != NULL; l = l->next) {
+			/* entries a killed producer wrote and did not
+			 * publish (see nta_send_close()) go too
+			 */
+			l->phead = l->head;
 			l->tail = l->head;
+			/* and their objects leave the pending count */
+			l->objs_taken = l->objs;
+		}
 		while (lc->ovf != NULL) {
 			struct nta_mag *m = lc->ovf;
 

@@ -462,6 +462,15 @@ nta_send_close(struct nta_send *b)
 	 * tolerate a stale one
 	 */
 	__atomic_store_n(&b->l->objs, b->l->objs + b->nobj, __ATOMIC_RELAXED);
+	/* the producer's copy first, after the entries it covers: a
+	 * process killed between the two leaves it ahead of head, never
+	 * behind (a new thread on this lcore goes on from it, so head only
+	 * grows; the entries in between are whole, and its first close
+	 * publishes them: validated like any other). Program order is what
+	 * a kill keeps, hence the compiler barrier (nta_store_place()).
+	 */
+	rte_compiler_barrier();
+	b->l->phead = b->head;
 	/* release: pairs with the home's acquire of head in
 	 * nta_lane_drain(); the entries below head are written
 	 */
@@ -494,7 +503,7 @@ nta_send_open(struct nta_pool *p, struct nta_lcore *lc, unsigned int src,
 	b->epoch = __atomic_load_n(&p->lc[home].epoch, __ATOMIC_ACQUIRE);
 	b->need_hdr = 1;
 	b->nobj = 0;
-	b->head = l->head;
+	b->head = l->phead;
 	b->room = l->mask + 1 - (b->head - l->tail_seen);
 	return 0;
 }
