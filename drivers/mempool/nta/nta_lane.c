@@ -166,12 +166,17 @@ nta_lane_prefetch(const struct nta_lane *l, uint32_t tail, uint32_t head,
 		rte_prefetch0(&l->ent[i & mask]);
 }
 
-/* The loop of nta_lane_drain(), one per geometry (see nta_paged()). */
+/* The loop of nta_lane_drain(), one per geometry (see nta_paged()) and
+ * one more for the home's direct hand-out (take: me set, s NULL, e not
+ * 0), a pipeline's every refill: with those known, the loop keeps no
+ * test of them per entry.
+ */
 static __rte_always_inline unsigned int
 nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 		    struct nta_lcore *me, uint32_t owner, void **obj,
 		    struct nta_store *s, unsigned int max,
-		    struct nta_counters *cnt, uint64_t e, const int paged)
+		    struct nta_counters *cnt, uint64_t e, const int paged,
+		    const int take)
 {
 	uint32_t tail = l->tail, head, taken = 0;
 	/* the lane's mask and home from what the drainer has at hand, not
@@ -189,6 +194,8 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 	unsigned int n = 0;
 
 	RTE_ASSERT(mask == l->mask && owner == nta_owner(l->home));
+	if (take && (me == NULL || s != NULL || to == 0))
+		__builtin_unreachable();
 	if (me != NULL)
 		nta_hot_key_init(p, me, &k);
 	/* the first line of entries on its way beside head's, two misses
@@ -230,9 +237,14 @@ nta_lane_drain(struct nta_pool *p, struct nta_lane *l, struct nta_lcore *me,
 	       uint32_t owner, void **obj, struct nta_store *s,
 	       unsigned int max, struct nta_counters *cnt, uint64_t e)
 {
+	if (me != NULL && s == NULL && e != 0 && !nta_paged(p))
+		return nta_lane_drain_loop(p, l, me, owner, obj, NULL, max,
+					   cnt, e, 0, 1);
 	return nta_paged(p) ?
-		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 1) :
-		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 0);
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 1,
+				    0) :
+		nta_lane_drain_loop(p, l, me, owner, obj, s, max, cnt, e, 0,
+				    0);
 }
 
 /* Take the overflow list of home (under the lock), validate it. */
