@@ -77,7 +77,8 @@ extern int nta_logtype;
 				     * 12: an lcore's lookup retry
 				     *     back-off,
 				     * 13: a lane's producer line apart
-				     *     from its published head */
+				     *     from its published head, and
+				     *     a guard line after each part */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -226,14 +227,20 @@ struct nta_lane {
 	uint32_t mask;
 	uint16_t src;
 	uint16_t home;
+	/* each of the three parts is followed by an unused line: a core's
+	 * adjacent-line prefetch fetches lines in pairs, and without the
+	 * guard the producer writing the first entries took the consumer's
+	 * line with them (and the home's reads of head the producer's)
+	 */
+	uint8_t guard_p[2 * RTE_CACHE_LINE_SIZE - 16];
 	/* the line the home reads at each drain: its read left the line
 	 * the producer read at each send shared, and the producer's next
 	 * read of it missed (flowgen, mbcache 0: 41 % of nta_send_open)
 	 */
-	uint32_t head __rte_cache_aligned; /* producer: entries written;
-					    * release */
+	uint32_t head;         /* producer: entries written; release */
 	uint32_t objs;         /* producer: objects written (head: entries) */
-	uint32_t tail __rte_cache_aligned; /* consumer: entries taken; release */
+	uint8_t guard_h[2 * RTE_CACHE_LINE_SIZE - 8];
+	uint32_t tail;         /* consumer: entries taken; release */
 	uint32_t objs_taken;   /* consumer: objects taken */
 	uint64_t run;          /* consumer: epoch of the run being taken */
 	/* in the home's list, set before publish; on the consumer's line,
@@ -241,8 +248,13 @@ struct nta_lane {
 	 * been written again by then
 	 */
 	struct nta_lane *next;
-	uintptr_t ent[] __rte_cache_aligned;
+	uint8_t guard_c[2 * RTE_CACHE_LINE_SIZE - 24];
+	uintptr_t ent[];
 };
+static_assert(offsetof(struct nta_lane, head) == 2 * RTE_CACHE_LINE_SIZE &&
+	      offsetof(struct nta_lane, tail) == 4 * RTE_CACHE_LINE_SIZE &&
+	      offsetof(struct nta_lane, ent) == 6 * RTE_CACHE_LINE_SIZE,
+	      "a lane's parts each start a pair of lines, with a guard line");
 
 /* A magazine: up to mag_size free objects (8 bytes each: their words are
  * found by address when they are handed out, unless the store that holds
