@@ -87,6 +87,10 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 		 * frees the lock holders have not reaped yet
 		 */
 		nta_reap_locked(p);
+		/* and go on from the larger epoch: one that left was
+		 * killed between its own copy and the published one
+		 */
+		lc->epoch_own = RTE_MAX(lc->epoch_own, lc->epoch);
 	}
 	/* the depot's magazine for this home's overflow (counted once its
 	 * lane table is there; a failed try is made up by the next one)
@@ -198,7 +202,7 @@ static void
 nta_lcore_restamp(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 {
 	const uint32_t owner = nta_owner(id);
-	const uint64_t now = lc->epoch;
+	const uint64_t now = lc->epoch_own;
 	uint64_t budget;
 
 	if (now < NTA_RESTAMP_AGE)
@@ -276,7 +280,7 @@ nta_lcore_sweep(struct nta_pool *p, struct nta_lcore *lc, unsigned int id)
 		nta_lcore_hot_retry(p, lc);
 	nta_lanes_sweep(p, id);
 	nta_lcore_restamp(p, lc, id);
-	lc->sweep_at = lc->epoch + NTA_SWEEP_EVERY;
+	lc->sweep_at = lc->epoch_own + NTA_SWEEP_EVERY;
 }
 
 /* Is the process that ran lcore part lc gone? (failure paths only) */
