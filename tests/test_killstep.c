@@ -108,7 +108,7 @@ NTA_TEST(killstep_child, "(run by the secondary_killstep_* tests)", 0)
 		pthread_join(th, NULL);
 		CHECK(lc->ovf_n == KS_X, "ovf_n %" PRIu64, lc->ovf_n);
 		/* the next hand-out call sweeps */
-		while (lc->epoch + 1 < lc->sweep_at) {
+		while (lc->epoch_own + 1 < lc->sweep_at) {
 			CHECK(rte_mempool_get(mp, &o) == 0, "get");
 			rte_mempool_put(mp, o);
 		}

@@ -194,6 +194,10 @@ nta_lane_drain_loop(struct nta_pool *p, struct nta_lane *l,
 	unsigned int n = 0;
 
 	RTE_ASSERT(mask == l->mask && owner == nta_owner(l->home));
+	/* the direct hand-out's loop is only called with those known
+	 * (nta_lane_drain()); to says USED(owner), never 0
+	 */
+	RTE_ASSERT(!take || (me != NULL && s == NULL && to != 0));
 	if (take && (me == NULL || s != NULL || to == 0))
 		__builtin_unreachable();
 	if (me != NULL)

@@ -62,7 +62,7 @@ extern int nta_logtype;
  * the offset of the pool's lock, which catch most changes made without a
  * bump (a field that padding absorbs keeps the sizes, not the offsets).
  */
-#define NTA_POOL_LAYOUT_VERSION 13u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 14u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
@@ -77,9 +77,10 @@ extern int nta_logtype;
 				     * 12: an lcore's lookup retry
 				     *     back-off,
 				     * 13: a lane's producer line apart
-				     *     from its published head, and
-				     *     a guard line after each part;
-				     *     an lcore's own epoch copy */
+				     *     from its published head,
+				     * 14: a guard line after each part
+				     *     of a lane; an lcore's own
+				     *     epoch copy */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -512,7 +513,8 @@ struct nta_pool {
 	(uint32_t)sizeof(struct nta_pool) ^ \
 	((uint32_t)offsetof(struct nta_pool, lock) << 12) ^ \
 	((uint32_t)sizeof(struct nta_arena) << 16) ^ \
-	((uint32_t)sizeof(struct nta_lcore) << 8))
+	((uint32_t)sizeof(struct nta_lcore) << 8) ^ \
+	((uint32_t)sizeof(struct nta_lane) << 4))
 
 /* pool_data is a pool this build of the driver may act on */
 static inline int
@@ -1180,7 +1182,9 @@ nta_epoch_next(struct nta_lcore *lc)
  * leave the call: a sender that got one reads an epoch at least e. The
  * owner's copy first: a process killed between the two leaves it ahead,
  * and a new thread on the lcore goes on from the larger of the two
- * (nta_lcore_setup()), never using an epoch twice.
+ * (nta_lcore_setup()), so a kill after the copy's store never reuses an
+ * epoch (one before it may: the retirement of the dead lcore settles
+ * its store and lanes at the older epoch before a new thread runs).
  */
 static inline void
 nta_epoch_publish(struct nta_lcore *lc, uint64_t e)
