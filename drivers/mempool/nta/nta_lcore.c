@@ -29,8 +29,8 @@
  * at nearly every object (nta-bench --shuffle, 280 arenas: 51 against 193
  * Mobj/s at keep 2048). A default table only grows; without memory the
  * one there stays (p->hot_none at first: every lookup the slow way, which
- * sweeps retry, backing off: nta_lcore_hot_retry()), slower, never wrong. Sized under the lock,
- * as retire and reset clear the ways under it; the owner fills its ways
+ * sweeps retry, backing off: nta_lcore_hot_retry()), slower, never
+ * wrong. Sized under the lock, as retire and reset clear the ways under it; the owner fills its ways
  * without it (nta_lcore_set_last()), the table's only user while it runs.
  */
 static void
@@ -87,10 +87,6 @@ nta_lcore_setup(struct nta_pool *p, unsigned int id)
 		 * frees the lock holders have not reaped yet
 		 */
 		nta_reap_locked(p);
-		/* and go on from the larger epoch: one that left was
-		 * killed between its own copy and the published one
-		 */
-		lc->epoch_own = RTE_MAX(lc->epoch_own, lc->epoch);
 	}
 	/* the depot's magazine for this home's overflow (counted once its
 	 * lane table is there; a failed try is made up by the next one)

@@ -1181,9 +1181,8 @@ nta_epoch_next(struct nta_lcore *lc)
 /* Publish epoch e once the words are stamped with it, before the objects
  * leave the call: a sender that got one reads an epoch at least e. The
  * owner's copy first: a process killed between the two leaves it ahead,
- * and a new thread on the lcore goes on from the larger of the two
- * (nta_lcore_setup()), so a kill after the copy's store never reuses an
- * epoch (one before it may: the retirement of the dead lcore settles
+ * and a new thread on the lcore goes on from it, so a kill after the
+ * copy's store never reuses an epoch (one before it may: the retirement of the dead lcore settles
  * its store and lanes at the older epoch before a new thread runs).
  */
 static inline void
