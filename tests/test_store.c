@@ -23,6 +23,10 @@
 #define WC_MAG 32          /* lifo_size 64: two magazines of 32 */
 #define WC_N 1024
 #define WC_K (5 * WC_MAG + 7) /* more than the store: depot trades */
+/* magazines filed after one, more than a store's word cache keeps the
+ * words of (the driver's NTA_WC_WAYS, 8)
+ */
+#define WC_OVER 16
 
 /* What the audit says is in the application's hands. */
 static int
@@ -142,6 +146,7 @@ NTA_TEST(word_cache_shared_way, "a hand-out of objects from two arenas that shar
 	struct rte_mempool *mp = tp_create("wc_way", WC_N, 256, 0, 0, &prm);
 	void **all = calloc(WC_N, sizeof(void *)), *a[7], *b = NULL, *x;
 	void *got[8], *fill[WC_MAG];
+	static void *over[WC_OVER * WC_MAG];
 	unsigned int i, j, n, na = 0, nf = 0, shift = 14;
 	uintptr_t ar = 0;
 
@@ -186,15 +191,25 @@ NTA_TEST(word_cache_shared_way, "a hand-out of objects from two arenas that shar
 		if (i == 2)
 			rte_mempool_put(mp, b);
 	}
-	/* one more: the full magazine becomes the spare; the get swaps
-	 * it back in, without its word cache
+	/* one more, then WC_OVER magazines more: the full magazine goes
+	 * to the depot, and the store files so many after it that its way
+	 * of the word cache serves others by the time the depot hands it
+	 * back (the last, being the oldest); the get of 8 then loads it
+	 * without its words
 	 */
 	x = fill[WC_MAG - 8];
 	rte_mempool_put(mp, x);
+	for (i = 0, j = 0; i < n && j < WC_OVER * WC_MAG; i++)
+		if (all[i] != NULL)
+			over[j++] = all[i];
+	CHECK(j == WC_OVER * WC_MAG, "%u objects to file", j);
+	rte_mempool_put_bulk(mp, over, j);
+	CHECK(rte_mempool_get_bulk(mp, over, j) == 0, "get them back");
 	CHECK(rte_mempool_get(mp, &x) == 0, "get");
 	CHECK(rte_mempool_get_bulk(mp, got, 8) == 0, "get 8");
 	rte_mempool_put_bulk(mp, got, 8);
 	rte_mempool_put(mp, x);
+	/* the over objects, which `all` still lists, are handed out */
 	CHECK(tp_bad_total(mp) == 0, "%lu of the 8 refused when put back",
 	      tp_bad_total(mp));
 	for (i = 0; i < n; i++)
@@ -428,5 +443,114 @@ NTA_TEST(lookup_grows, "lookup caches grow with a pool populated after first use
 	      "small pool: want lookup=16");
 	rte_mempool_free(mp);
 	free(all);
+	return 0;
+}
+
+/*
+ * Two stores (the main lcore's and the worker's) trading magazines with
+ * the depot, in random working sets bigger than a store: the magazines a
+ * store filed come back with their words (a way of its word cache), those
+ * another store filed come without, and a magazine that went through the
+ * other store's hands and back must not be served from the words a way
+ * kept of it before. A word stamped from a stale way leaves an object
+ * handed out with a FREE word (the audit's in-use count drops) and its
+ * free refused.
+ */
+#define WW_N 1024
+#define WW_ROUNDS 400
+
+struct ww_side {
+	struct rte_mempool *mp;
+	void *held[WW_N];
+	unsigned int n;      /* held */
+	unsigned int get;    /* objects this round gets */
+	unsigned int keep;   /* ... and of all it holds, keeps */
+	unsigned int bulk;
+	int ret;
+};
+
+static int
+ww_round(void *arg)
+{
+	struct ww_side *w = arg;
+	unsigned int i, b;
+
+	w->ret = 0;
+	for (i = 0; i < w->get; i += b) {
+		b = RTE_MIN(w->bulk, w->get - i);
+		if (rte_mempool_get_bulk(w->mp, w->held + w->n, b) != 0)
+			break;
+		w->n += b;
+	}
+	/* the newest first, then the oldest, so that magazines fill in
+	 * another order than they emptied
+	 */
+	while (w->n > w->keep) {
+		b = RTE_MIN(w->bulk, w->n - w->keep);
+		w->n -= b;
+		rte_mempool_put_bulk(w->mp, w->held + w->n, b);
+		if (w->n > w->keep + b) {
+			rte_mempool_put_bulk(w->mp, w->held, b);
+			memmove(w->held, w->held + b, (w->n - b) * sizeof(void *));
+			w->n -= b;
+		}
+	}
+	return 0;
+}
+
+NTA_TEST(word_cache_two_stores, "magazines traded between two stores through the depot: every hand-out stamps its own objects' words", 2)
+{
+	static const unsigned int bulks[] = { 1, 3, 8, 32, 64 };
+	struct rte_mempool_nta_params prm = { .lifo_size = 2 * WC_MAG };
+	static struct ww_side side[2];
+	unsigned int lc[2] = { rte_get_main_lcore(), tp_worker() };
+	uint64_t seed = 777, in_use, bad;
+	unsigned int round, i, k;
+
+	side[0].mp = side[1].mp = tp_create("wc_two", WW_N, 64, 0, 0, &prm);
+	CHECK(side[0].mp != NULL, "create");
+	side[0].n = side[1].n = 0;
+	for (round = 0; round < WW_ROUNDS; round++) {
+		struct ww_side *w;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		w = &side[(seed >> 40) & 1];
+		w->bulk = bulks[(seed >> 20) % RTE_DIM(bulks)];
+		w->get = (unsigned int)((seed >> 30) % (12 * WC_MAG));
+		w->get = RTE_MIN(w->get, WW_N / 2 - w->n);
+		w->keep = (unsigned int)((seed >> 50) % (w->n + w->get + 1));
+		if (lc[w - side] == rte_lcore_id())
+			ww_round(w);
+		else
+			CHECK(tp_run_on(lc[w - side], ww_round, w) == 0, "run");
+		CHECK(wc_in_use(side[0].mp, &in_use) == 0, "round %u: audit",
+		      round);
+		CHECK(in_use == side[0].n + side[1].n,
+		      "round %u: %" PRIu64 " in use, %u held", round, in_use,
+		      side[0].n + side[1].n);
+	}
+	for (k = 0; k < 2; k++) {
+		side[k].keep = 0;
+		side[k].get = 0;
+		side[k].bulk = 32;
+		if (lc[k] == rte_lcore_id())
+			ww_round(&side[k]);
+		else
+			CHECK(tp_run_on(lc[k], ww_round, &side[k]) == 0,
+			      "put back");
+	}
+	CHECK(rte_mempool_avail_count(side[0].mp) == WW_N, "all back: %u",
+	      rte_mempool_avail_count(side[0].mp));
+	/* a second free of the last objects is refused */
+	CHECK(rte_mempool_get_bulk(side[0].mp, side[0].held, 64) == 0, "get");
+	rte_mempool_put_bulk(side[0].mp, side[0].held, 64);
+	bad = tp_bad_total(side[0].mp);
+	for (i = 0; i < 64; i++)
+		rte_mempool_put(side[0].mp, side[0].held[i]);
+	CHECK(tp_bad_total(side[0].mp) - bad == 64, "%" PRIu64 " of 64 refused",
+	      tp_bad_total(side[0].mp) - bad);
+	CHECK(rte_mempool_avail_count(side[0].mp) == WW_N &&
+	      tp_audit_ok(side[0].mp) == 0, "pool whole");
+	rte_mempool_free(side[0].mp);
 	return 0;
 }

@@ -71,20 +71,24 @@ nta_store_undo(struct nta_pool *p, struct nta_store *s, struct nta_lcore *lc,
 /*
  * Objects that came to store s from the depot: their home bytes now name
  * the store's owner, which will hand them out (the store's own frees and
- * lanes bring only objects whose home byte says so already).
+ * lanes bring only objects whose home byte says so already). The lookup
+ * that finds each home byte finds its word too: the word cache keeps it,
+ * so the hand-out needs no second lookup.
  */
 static __rte_noinline void
 nta_store_adopt(const struct nta_pool *p, struct nta_lcore *lc,
 		struct nta_store *s, uint32_t owner)
 {
+	nta_word_t ** const wc = s->wc;
 	unsigned int i;
 
 	for (i = 0; i < s->len; i++) {
 		uint8_t *home;
 
-		nta_word_of(p, lc, s->obj[i], &home);
+		wc[i] = nta_word_of(p, lc, s->obj[i], &home);
 		nta_home_set(home, owner);
 	}
+	s->wlo = 0;
 }
 
 /* Could a get of n be served? Counts what the store holds, the depot and

@@ -62,7 +62,7 @@ extern int nta_logtype;
  * the offset of the pool's lock, which catch most changes made without a
  * bump (a field that padding absorbs keeps the sizes, not the offsets).
  */
-#define NTA_POOL_LAYOUT_VERSION 14u /* 2: magazines and lanes, 3: epochs,
+#define NTA_POOL_LAYOUT_VERSION 15u /* 2: magazines and lanes, 3: epochs,
 				     * 4: a store's magazine pair,
 				     * 5: a depot magazine's filer,
 				     * 6: a store's word cache,
@@ -80,7 +80,10 @@ extern int nta_logtype;
 				     *     from its published head,
 				     * 14: a guard line after each part
 				     *     of a lane; an lcore's own
-				     *     epoch copy */
+				     *     epoch copy,
+				     * 15: a word cache per magazine of a
+				     *     store and of the depot's
+				     *     magazines it filed */
 #define NTA_ARENA_MAGIC 0x4e544161u /* "NTAa" */
 
 #ifndef NTA_DEFAULT_ARENA_SIZE
@@ -288,6 +291,35 @@ struct nta_chunk {
 	size_t size;
 };
 
+/*
+ * The word cache of a store: NTA_WC_WAYS ways, each the words of one
+ * magazine's objects, in one chunk (a line of header, then the ways,
+ * stride bytes apart). The loaded magazine's way is the one s->wc points
+ * into; the spare's, and those of the full magazines the store filed to
+ * the depot lately, keep their words, so that a magazine coming back
+ * (a swap, the depot handing back one this store filed: a working set
+ * bigger than the store, nta_depot_get_full_locked()) needs no lookup of
+ * its objects' words. A way is the holder's alone, like the cache.
+ */
+#define NTA_WC_WAYS 8u
+
+struct nta_wc {
+	uint64_t tick;         /* the last way's used */
+	uint32_t stride;       /* bytes from one way to the next */
+	uint32_t pad;
+};
+
+struct nta_wc_way {
+	struct nta_mag *mag;   /* whose words w holds; NULL: none */
+	struct nta_wc *t;      /* its table */
+	uint64_t used;         /* when it last took a magazine in or out:
+				* the least recent way is reused first */
+	uint32_t wlo;          /* not loaded: w[wlo .. mag->n - 1] are the
+				* words of mag->obj[wlo .. mag->n - 1] */
+	uint32_t pad;
+	nta_word_t *w[];       /* mag_size entries */
+};
+
 /* Free objects held by one lcore or one unregistered-threads slot:
  * Bonwick's loaded and previous magazines. The loaded one is served
  * through obj/wc/len/wlo, which are all the fast paths touch; the spare
@@ -298,16 +330,17 @@ struct nta_chunk {
  * drained remote free) had its word looked up to be checked, and wc
  * keeps that word beside it, at the same index, so that handing the
  * object out needs no second lookup. Only entries at or above wlo were
- * placed since the magazine was loaded; those below it came with the
- * magazine and are looked up. It is the holder's alone and never read
- * to recover a store: a killed holder's store is settled from its
- * magazines, and the next load starts the cache again (wlo = len).
+ * placed since the magazine was loaded, or came with it in its way
+ * (struct nta_wc_way); those below it are looked up. It is the holder's
+ * alone and never read to recover a store: a killed holder's store is
+ * settled from its magazines, and every way starts again (wlo = len).
  */
 struct nta_store {
 	void **obj;            /* the loaded magazine's objects; NULL in the
 				* middle of a swap (see nta_store_swap()) */
-	nta_word_t **wc;       /* word cache, cap entries; NULL until the
-				* first attach */
+	nta_word_t **wc;       /* word cache, cap entries: w of the loaded
+				* magazine's way; NULL until the first
+				* attach */
 	uint32_t len;          /* owner writes, others read relaxed */
 	uint32_t cap;          /* 0 while the store has no magazines */
 	/* the two magazines: a swap changes which one is loaded (the one

@@ -13,39 +13,168 @@
 
 #include "nta_private.h"
 
+/* ---- the word cache's ways (struct nta_wc_way) ---- */
+
+static inline struct nta_wc_way *
+nta_wc_way_of(nta_word_t **wc)
+{
+	return RTE_PTR_SUB(wc, offsetof(struct nta_wc_way, w));
+}
+
+static inline struct nta_wc_way *
+nta_wc_way_at(const struct nta_wc *t, unsigned int i)
+{
+	return RTE_PTR_ADD(t, RTE_CACHE_LINE_SIZE + (size_t)i * t->stride);
+}
+
+static_assert(sizeof(struct nta_wc) <= RTE_CACHE_LINE_SIZE,
+	      "the table's header fits the line in front of its ways");
+
+/* The store's table of ways, every way empty, s->wc at way 0's. */
+static int
+nta_wc_alloc_locked(struct nta_pool *p, struct nta_store *s)
+{
+	uint32_t stride = RTE_ALIGN_CEIL(sizeof(struct nta_wc_way) +
+					 (size_t)p->mag_size *
+					 sizeof(nta_word_t *),
+					 RTE_CACHE_LINE_SIZE);
+	struct nta_wc *t = nta_chunk_alloc(p, RTE_CACHE_LINE_SIZE +
+					   (size_t)NTA_WC_WAYS * stride,
+					   "nta_word_cache");
+	unsigned int i;
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->stride = stride;
+	for (i = 0; i < NTA_WC_WAYS; i++)
+		nta_wc_way_at(t, i)->t = t;
+	s->wc = nta_wc_way_at(t, 0)->w;
+	return 0;
+}
+
+/* Every way forgets its magazine (the store is settled or refilled). */
+static void
+nta_wc_forget_all(const struct nta_store *s)
+{
+	const struct nta_wc *t = nta_wc_way_of(s->wc)->t;
+	unsigned int i;
+
+	for (i = 0; i < NTA_WC_WAYS; i++)
+		nta_wc_way_at(t, i)->mag = NULL;
+}
+
+/* The way that keeps m's words, or NULL. */
+static struct nta_wc_way *
+nta_wc_find(const struct nta_store *s, const struct nta_mag *m)
+{
+	const struct nta_wc *t = nta_wc_way_of(s->wc)->t;
+	unsigned int i;
+
+	for (i = 0; i < NTA_WC_WAYS; i++) {
+		struct nta_wc_way *x = nta_wc_way_at(t, i);
+
+		if (x->mag == m)
+			return x;
+	}
+	return NULL;
+}
+
+/* Mark way x (of magazine m, or NULL) as the most recently used. */
+static void
+nta_wc_touch(struct nta_wc_way *x)
+{
+	if (x != NULL)
+		x->used = ++x->t->tick;
+}
+
+/*
+ * A way for magazine m, which comes into the store without its words:
+ * whatever a way kept of m is stale (m has been through another store
+ * or the depot's hands since) and dropped; the way taken is an empty one,
+ * else the least recently used, never the way of keep (the magazine that
+ * stays in the store beside m).
+ */
+static struct nta_wc_way *
+nta_wc_fresh(const struct nta_store *s, const struct nta_mag *m,
+	     const struct nta_mag *keep)
+{
+	const struct nta_wc *t = nta_wc_way_of(s->wc)->t;
+	struct nta_wc_way *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < NTA_WC_WAYS; i++) {
+		struct nta_wc_way *x = nta_wc_way_at(t, i);
+
+		if (x->mag == m)
+			x->mag = NULL;
+		if (keep != NULL && x->mag == keep)
+			continue;
+		if (best == NULL || (best->mag != NULL &&
+				     (x->mag == NULL || x->used < best->used)))
+			best = x;
+	}
+	RTE_ASSERT(best != NULL);
+	return best;
+}
+
 /*
  * Load magazine m, s->mag[i], in place of the one loaded, whose count the
- * caller recorded. In between, obj is NULL: nothing is loaded and each
- * magazine's n is its count, so a process killed at any point of the
- * change leaves a store that nta_store_settle() reads right.
+ * caller recorded; its words from way x, valid from wlo up. In between,
+ * obj is NULL: nothing is loaded and each magazine's n is its count, so
+ * a process killed at any point of the change leaves a store that
+ * nta_store_settle() reads right.
  */
 static void
-nta_store_load(struct nta_store *s, unsigned int i, struct nta_mag *m)
+nta_store_load(struct nta_store *s, unsigned int i, struct nta_mag *m,
+	       struct nta_wc_way *x, uint32_t wlo)
 {
+	RTE_ASSERT(wlo <= m->n);
 	/* program order is what a kill keeps, hence the compiler barriers */
 	s->obj = NULL;
 	rte_compiler_barrier();
 	s->mag[i] = m;
 	__atomic_store_n(&s->len, m->n, __ATOMIC_RELAXED);
-	/* the word cache starts again: nothing was placed since the load */
-	s->wlo = m->n;
+	x->mag = m;
+	s->wc = x->w;
+	s->wlo = wlo;
 	rte_compiler_barrier();
 	s->obj = m->obj;
 }
 
-/* Load the spare; the loaded magazine becomes the spare. */
+/* The loaded magazine leaves the load (it becomes the spare, or goes to
+ * the depot): its way keeps where its words start.
+ */
+static struct nta_wc_way *
+nta_store_unload(struct nta_store *s)
+{
+	struct nta_wc_way *cur = nta_wc_way_of(s->wc);
+
+	cur->wlo = s->wlo;
+	return cur;
+}
+
+/* Load the spare, with the words its way kept; the loaded magazine
+ * becomes the spare.
+ */
 static void
 nta_store_swap(struct nta_store *s)
 {
 	unsigned int i = nta_store_cur_idx(s);
 	struct nta_mag *m = s->mag[!i];
+	struct nta_wc_way *x = nta_wc_find(s, m);
+	uint32_t wlo = m->n;
 
 	/* the spare is always full or empty, and so is what replaces it */
 	RTE_ASSERT(m->n == 0 || m->n == s->cap);
 	RTE_ASSERT(s->len == 0 || s->len == s->cap);
+	nta_store_unload(s);
+	if (x != NULL && x->wlo <= m->n)
+		wlo = x->wlo;
+	else
+		x = nta_wc_fresh(s, m, s->mag[i]);
 	s->mag[i]->n = s->len;
 	rte_compiler_barrier();
-	nta_store_load(s, !i, m);
+	nta_store_load(s, !i, m, x, wlo);
 }
 
 /* The store of a thread that is gone, or of its own thread: each
@@ -60,12 +189,16 @@ nta_store_settle(struct nta_store *s)
 	for (i = 0; i < 2; i++)
 		if (s->obj == s->mag[i]->obj)
 			s->mag[i]->n = s->len;
-	if (s->obj == NULL)
-		nta_store_load(s, 0, s->mag[0]);
 	/* a holder killed in a pop may have lowered wlo before len, over
-	 * entries of an earlier magazine: whoever holds the store next
-	 * starts the word cache again
+	 * entries of an earlier magazine, or in a change of magazine left
+	 * ways half set: whoever holds the store next starts the word
+	 * cache again
 	 */
+	nta_wc_forget_all(s);
+	if (s->obj == NULL)
+		nta_store_load(s, 0, s->mag[0], nta_wc_way_of(s->wc),
+			       s->mag[0]->n);
+	nta_wc_way_of(s->wc)->mag = nta_store_cur(s);
 	s->wlo = s->len;
 }
 
@@ -76,16 +209,14 @@ int
 nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 {
 	struct nta_mag *m[2];
+	struct nta_wc_way *x;
 	unsigned int i;
 
 	RTE_ASSERT(nta_lock_held(p));
 	if (s->cap != 0)
 		return 0;
 	/* the word cache, kept from one attach to the next */
-	if (s->wc == NULL)
-		s->wc = nta_chunk_alloc(p, (size_t)p->mag_size *
-					sizeof(*s->wc), "nta_word_cache");
-	if (s->wc == NULL)
+	if (s->wc == NULL && nta_wc_alloc_locked(p, s) < 0)
 		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
 		m[i] = NULL;
@@ -104,8 +235,13 @@ nta_store_attach_locked(struct nta_pool *p, struct nta_store *s)
 			return -ENOMEM;
 		}
 	}
+	nta_wc_forget_all(s);
+	x = nta_wc_way_of(s->wc);
 	s->mag[1] = m[1];
-	nta_store_load(s, 0, m[0]);
+	nta_store_load(s, 0, m[0], x, m[0]->n);
+	x = nta_wc_fresh(s, m[1], m[0]);
+	x->mag = m[1];
+	x->wlo = m[1]->n;
 	s->cap = p->mag_size;
 	return 0;
 }
@@ -147,13 +283,20 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *full = s->mag[!i];
+		struct nta_wc_way *x;
 
+		/* the spare's way keeps its words while the depot holds it
+		 * (the newest way: the depot hands back the newest first)
+		 */
+		nta_wc_touch(nta_wc_find(s, full));
+		nta_store_unload(s);
+		x = nta_wc_fresh(s, m, s->mag[i]);
 		/* out of the store, then into the depot: a kill in between
 		 * (under the lock) loses the magazine, never files it twice
 		 */
 		s->mag[i]->n = s->len;
 		rte_compiler_barrier();
-		nta_store_load(s, !i, m);
+		nta_store_load(s, !i, m, x, m->n);
 		rte_compiler_barrier();
 		/* every object of the spare has this store's owner as home
 		 * byte: what the depot gives back to this store needs no
@@ -193,11 +336,22 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *empty = s->mag[i];
+		/* one this store filed comes back as it left, so its way
+		 * holds its words still
+		 */
+		struct nta_wc_way *x = own ? nta_wc_find(s, m) : NULL;
+		uint32_t wlo = m->n;
 
+		nta_store_unload(s)->mag = NULL; /* empty: no words */
+		if (x != NULL && x->wlo <= m->n)
+			wlo = x->wlo;
+		else
+			x = nta_wc_fresh(s, m, s->mag[!i]);
+		nta_wc_touch(x);
 		/* as in nta_store_make_room(): out, then filed */
 		empty->n = s->len;
 		rte_compiler_barrier();
-		nta_store_load(s, i, m);
+		nta_store_load(s, i, m, x, wlo);
 		rte_compiler_barrier();
 		nta_depot_file_locked(p, empty);
 		nta_cnt_add_by(p, cnt, &cnt->depot_gets, m->n);
@@ -216,7 +370,8 @@ nta_store_forget(struct nta_store *s)
 {
 	s->mag[0]->n = 0;
 	s->mag[1]->n = 0;
-	nta_store_load(s, 0, s->mag[0]);
+	nta_wc_forget_all(s);
+	nta_store_load(s, 0, s->mag[0], nta_wc_way_of(s->wc), 0);
 }
 
 /* A store's objects are free, whatever a process killed in the middle of
