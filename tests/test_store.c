@@ -10,23 +10,26 @@
  * in bulk and one object at a time.
  */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "rte_mempool_nta.h"
+#include "nta_private.h"
 #include "nta_test.h"
 
 #define WC_MAG 32          /* lifo_size 64: two magazines of 32 */
 #define WC_N 1024
 #define WC_K (5 * WC_MAG + 7) /* more than the store: depot trades */
-/* magazines filed after one, more than a store's word cache keeps the
- * words of (the driver's NTA_WC_WAYS, 8)
+/* magazines filed after one: twice what a store's word cache keeps the
+ * words of
  */
-#define WC_OVER 16
+#define WC_OVER (2 * NTA_WC_WAYS)
 
 /* What the audit says is in the application's hands. */
 static int
@@ -498,7 +501,48 @@ ww_round(void *arg)
 	return 0;
 }
 
-NTA_TEST(word_cache_two_stores, "magazines traded between two stores through the depot: every hand-out stamps its own objects' words", 2)
+static void *
+ww_thread(void *arg)
+{
+	ww_round(arg);
+	return NULL;
+}
+
+/* Side k's round: on its lcore, or (slots) in a thread unknown to DPDK
+ * that only slot k of the unregistered threads' slots lets in: the others
+ * are marked held by this process, which is alive, so nobody takes them.
+ */
+static int
+ww_run(struct ww_side *side, unsigned int k, const unsigned int *lc,
+       int slots)
+{
+	struct nta_pool *p = side[k].mp->pool_data;
+	pthread_t th;
+	unsigned int j;
+	int ret = 0;
+
+	if (!slots) {
+		if (lc[k] == rte_lcore_id())
+			return ww_round(&side[k]);
+		return tp_run_on(lc[k], ww_round, &side[k]);
+	}
+	for (j = 0; j < NTA_UNREG_SLOTS; j++)
+		if (j != k)
+			__atomic_store_n(&p->unreg[j].holder, getpid(),
+					 __ATOMIC_RELEASE);
+	if (pthread_create(&th, NULL, ww_thread, &side[k]) != 0)
+		ret = -1;
+	else
+		pthread_join(th, NULL);
+	for (j = 0; j < NTA_UNREG_SLOTS; j++)
+		if (j != k)
+			__atomic_store_n(&p->unreg[j].holder, 0,
+					 __ATOMIC_RELEASE);
+	return ret;
+}
+
+static int
+ww_test(const char *name, int slots)
 {
 	static const unsigned int bulks[] = { 1, 3, 8, 32, 64 };
 	struct rte_mempool_nta_params prm = { .lifo_size = 2 * WC_MAG };
@@ -507,22 +551,20 @@ NTA_TEST(word_cache_two_stores, "magazines traded between two stores through the
 	uint64_t seed = 777, in_use, bad;
 	unsigned int round, i, k;
 
-	side[0].mp = side[1].mp = tp_create("wc_two", WW_N, 64, 0, 0, &prm);
+	side[0].mp = side[1].mp = tp_create(name, WW_N, 64, 0, 0, &prm);
 	CHECK(side[0].mp != NULL, "create");
 	side[0].n = side[1].n = 0;
 	for (round = 0; round < WW_ROUNDS; round++) {
 		struct ww_side *w;
 
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		w = &side[(seed >> 40) & 1];
+		k = (seed >> 40) & 1;
+		w = &side[k];
 		w->bulk = bulks[(seed >> 20) % RTE_DIM(bulks)];
 		w->get = (unsigned int)((seed >> 30) % (12 * WC_MAG));
 		w->get = RTE_MIN(w->get, WW_N / 2 - w->n);
 		w->keep = (unsigned int)((seed >> 50) % (w->n + w->get + 1));
-		if (lc[w - side] == rte_lcore_id())
-			ww_round(w);
-		else
-			CHECK(tp_run_on(lc[w - side], ww_round, w) == 0, "run");
+		CHECK(ww_run(side, k, lc, slots) == 0, "round %u: run", round);
 		CHECK(wc_in_use(side[0].mp, &in_use) == 0, "round %u: audit",
 		      round);
 		CHECK(in_use == side[0].n + side[1].n,
@@ -533,11 +575,7 @@ NTA_TEST(word_cache_two_stores, "magazines traded between two stores through the
 		side[k].keep = 0;
 		side[k].get = 0;
 		side[k].bulk = 32;
-		if (lc[k] == rte_lcore_id())
-			ww_round(&side[k]);
-		else
-			CHECK(tp_run_on(lc[k], ww_round, &side[k]) == 0,
-			      "put back");
+		CHECK(ww_run(side, k, lc, slots) == 0, "put back");
 	}
 	CHECK(rte_mempool_avail_count(side[0].mp) == WW_N, "all back: %u",
 	      rte_mempool_avail_count(side[0].mp));
@@ -553,4 +591,18 @@ NTA_TEST(word_cache_two_stores, "magazines traded between two stores through the
 	      tp_audit_ok(side[0].mp) == 0, "pool whole");
 	rte_mempool_free(side[0].mp);
 	return 0;
+}
+
+NTA_TEST(word_cache_two_stores, "magazines traded between two lcores' stores through the depot: every hand-out stamps its own objects' words", 2)
+{
+	return ww_test("wc_two", 0);
+}
+
+/* The slots of unregistered threads share one owner code, so the depot
+ * hands a magazine one slot filed back to any of them as "its own": a
+ * slot's way must tell its own filing from one another slot made since.
+ */
+NTA_TEST(word_cache_two_slots, "magazines traded between two slots of unregistered threads: every hand-out stamps its own objects' words", 2)
+{
+	return ww_test("wc_slots", 1);
 }

@@ -96,6 +96,7 @@ nta_depot_set_part(struct nta_depot *d, struct nta_mag *m)
 {
 	m->next = NULL;
 	m->filer = NTA_OWN_FREE; /* objects of anyone will be added */
+	m->gen++; /* its objects change from here on */
 	d->part = m;
 }
 
@@ -124,6 +125,10 @@ nta_depot_file_locked(struct nta_pool *p, struct nta_mag *m)
 	struct nta_depot *d = &p->depot;
 
 	RTE_ASSERT(nta_lock_held(p) && m->n <= p->mag_size);
+	/* a new filing: what any way of a store recorded of m before is of
+	 * another content (a store's own way takes the new gen)
+	 */
+	m->gen++;
 	d->nb_mags++;
 	nta_depot_count_add(p, m->n);
 	if (m->n != 0 && m->n != p->mag_size && d->part != NULL) {
@@ -145,8 +150,10 @@ nta_depot_out(struct nta_pool *p, struct nta_mag *m)
 {
 	p->depot.nb_mags--;
 	nta_depot_count_add(p, -(int64_t)m->n);
-	/* a filer is only ever the owner of the store that filed m full,
-	 * its objects unchanged since but for takes (nta_store_make_room())
+	/* a filer is only ever the owner code of the store that filed m
+	 * full, its objects unchanged since but for takes
+	 * (nta_store_make_room()); the slots of unregistered threads share
+	 * one code, and m->gen tells their filings apart
 	 */
 	m->filer = NTA_OWN_FREE;
 }

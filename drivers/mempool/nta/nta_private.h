@@ -278,6 +278,13 @@ struct nta_mag {
 				* the newest run of frees was sent (older
 				* runs are closed by headers, see
 				* nta_ovf_push_locked()) */
+	uint32_t gen;          /* under the lock: raised each time the
+				* depot takes it in or makes it its
+				* partial one, so that a store's way
+				* knows the magazine it filed from one
+				* that went through other hands since
+				* (struct nta_wc_way) */
+	uint32_t pad;
 };
 /* a magazine's object array follows its header in the same allocation
  * (nta_mag_new(), nta_depot_reserve_locked())
@@ -304,7 +311,7 @@ struct nta_chunk {
 #define NTA_WC_WAYS 8u
 
 struct nta_wc {
-	uint64_t tick;         /* the last way's used */
+	uint64_t tick;         /* ticks so far (nta_wc_touch()) */
 	uint32_t stride;       /* bytes from one way to the next */
 	uint32_t pad;
 };
@@ -312,13 +319,19 @@ struct nta_wc {
 struct nta_wc_way {
 	struct nta_mag *mag;   /* whose words w holds; NULL: none */
 	struct nta_wc *t;      /* its table */
-	uint64_t used;         /* when it last took a magazine in or out:
-				* the least recent way is reused first */
+	uint64_t used;         /* tick of its magazine's last filing or
+				* hand-back: of the ways of filed
+				* magazines, the least recent is reused
+				* first */
 	uint32_t wlo;          /* not loaded: w[wlo .. mag->n - 1] are the
 				* words of mag->obj[wlo .. mag->n - 1] */
-	uint32_t pad;
+	uint32_t gen;          /* filed: mag->gen once filed; the words
+				* hold while the two are equal */
+	uint64_t pad[4];       /* w on a line of its own */
 	nta_word_t *w[];       /* mag_size entries */
 };
+static_assert(offsetof(struct nta_wc_way, w) == RTE_CACHE_LINE_SIZE,
+	      "a way's words start on a line");
 
 /* Free objects held by one lcore or one unregistered-threads slot:
  * Bonwick's loaded and previous magazines. The loaded one is served
@@ -357,6 +370,12 @@ struct nta_store {
  * (nta_depot_get_full_locked()).
  */
 #define NTA_DEPOT_AFFINITY 8u
+/* two ways of the word cache stay with the store's own magazines; the
+ * others keep the words of filed ones, of which the depot looks at the
+ * NTA_DEPOT_AFFINITY newest: more ways would never be used
+ */
+static_assert(NTA_WC_WAYS > 2 && NTA_WC_WAYS - 2 <= NTA_DEPOT_AFFINITY,
+	      "ways for filed magazines: at least one, at most the depot looks at");
 
 /* Index in s->mag of the loaded magazine (0 in the middle of a swap). */
 static inline unsigned int

@@ -141,16 +141,53 @@ nta_store_load(struct nta_store *s, unsigned int i, struct nta_mag *m,
 	s->obj = m->obj;
 }
 
-/* The loaded magazine leaves the load (it becomes the spare, or goes to
- * the depot): its way keeps where its words start.
+/* The loaded magazine is about to leave the load (it becomes the spare,
+ * or goes to the depot): its way records where its words start.
  */
 static struct nta_wc_way *
-nta_store_unload(struct nta_store *s)
+nta_wc_save(struct nta_store *s)
 {
 	struct nta_wc_way *cur = nta_wc_way_of(s->wc);
 
 	cur->wlo = s->wlo;
 	return cur;
+}
+
+/* How a magazine about to be loaded comes (nta_wc_pick()). */
+enum nta_wc_from {
+	NTA_WC_ELSEWHERE, /* its words unknown */
+	NTA_WC_SPARE,     /* the spare: as it left the load */
+	NTA_WC_FILED,     /* from the depot, filed by this store's owner
+			   * code: as this store filed it if its gen is
+			   * the one its way recorded (another slot of
+			   * unregistered threads, which share the code,
+			   * may have had it meanwhile)
+			   */
+};
+
+/* The way to load magazine m with, and in *wlo where its words start:
+ * its own way when it comes as it left, else a fresh one (never keep's,
+ * the magazine that stays in the store beside m).
+ */
+static struct nta_wc_way *
+nta_wc_pick(const struct nta_store *s, const struct nta_mag *m,
+	    enum nta_wc_from from, const struct nta_mag *keep, uint32_t *wlo)
+{
+	struct nta_wc_way *x = from != NTA_WC_ELSEWHERE ?
+		nta_wc_find(s, m) : NULL;
+
+	/* the gen says whether m is the filing the way recorded; the
+	 * bound, that a way never claims more than m holds (a holder
+	 * killed in a depot take leaves a full magazine shorter, its
+	 * newest objects gone)
+	 */
+	if (x != NULL && (from != NTA_WC_FILED || x->gen == m->gen) &&
+	    x->wlo <= m->n) {
+		*wlo = x->wlo;
+		return x;
+	}
+	*wlo = m->n;
+	return nta_wc_fresh(s, m, keep);
 }
 
 /* Load the spare, with the words its way kept; the loaded magazine
@@ -161,17 +198,14 @@ nta_store_swap(struct nta_store *s)
 {
 	unsigned int i = nta_store_cur_idx(s);
 	struct nta_mag *m = s->mag[!i];
-	struct nta_wc_way *x = nta_wc_find(s, m);
-	uint32_t wlo = m->n;
+	struct nta_wc_way *x;
+	uint32_t wlo;
 
 	/* the spare is always full or empty, and so is what replaces it */
 	RTE_ASSERT(m->n == 0 || m->n == s->cap);
 	RTE_ASSERT(s->len == 0 || s->len == s->cap);
-	nta_store_unload(s);
-	if (x != NULL && x->wlo <= m->n)
-		wlo = x->wlo;
-	else
-		x = nta_wc_fresh(s, m, s->mag[i]);
+	nta_wc_save(s);
+	x = nta_wc_pick(s, m, NTA_WC_SPARE, s->mag[i], &wlo);
 	s->mag[i]->n = s->len;
 	rte_compiler_barrier();
 	nta_store_load(s, !i, m, x, wlo);
@@ -283,13 +317,13 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *full = s->mag[!i];
-		struct nta_wc_way *x;
+		struct nta_wc_way *x, *fw = nta_wc_find(s, full);
 
 		/* the spare's way keeps its words while the depot holds it
 		 * (the newest way: the depot hands back the newest first)
 		 */
-		nta_wc_touch(nta_wc_find(s, full));
-		nta_store_unload(s);
+		nta_wc_touch(fw);
+		nta_wc_save(s);
 		x = nta_wc_fresh(s, m, s->mag[i]);
 		/* out of the store, then into the depot: a kill in between
 		 * (under the lock) loses the magazine, never files it twice
@@ -304,6 +338,8 @@ nta_store_make_room(struct nta_pool *p, struct nta_store *s,
 		 */
 		full->filer = nta_store_owner(p, s);
 		nta_depot_file_locked(p, full);
+		if (fw != NULL)
+			fw->gen = full->gen; /* this filing's */
 		nta_cnt_add_by(p, cnt, &cnt->depot_puts, p->mag_size);
 	}
 	nta_unlock(p);
@@ -336,17 +372,13 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 	if (m != NULL) {
 		unsigned int i = nta_store_cur_idx(s);
 		struct nta_mag *empty = s->mag[i];
-		/* one this store filed comes back as it left, so its way
-		 * holds its words still
-		 */
-		struct nta_wc_way *x = own ? nta_wc_find(s, m) : NULL;
-		uint32_t wlo = m->n;
+		struct nta_wc_way *x;
+		uint32_t wlo;
 
-		nta_store_unload(s)->mag = NULL; /* empty: no words */
-		if (x != NULL && x->wlo <= m->n)
-			wlo = x->wlo;
-		else
-			x = nta_wc_fresh(s, m, s->mag[!i]);
+		/* the empty one leaves: its way has no words to keep */
+		nta_wc_save(s)->mag = NULL;
+		x = nta_wc_pick(s, m, own ? NTA_WC_FILED : NTA_WC_ELSEWHERE,
+				s->mag[!i], &wlo);
 		nta_wc_touch(x);
 		/* as in nta_store_make_room(): out, then filed */
 		empty->n = s->len;
