@@ -79,7 +79,7 @@ nta_wc_find(const struct nta_store *s, const struct nta_mag *m)
 	return NULL;
 }
 
-/* Mark way x (of magazine m, or NULL) as the most recently used. */
+/* Mark way x (none when NULL) as the most recently used. */
 static void
 nta_wc_touch(struct nta_wc_way *x)
 {
@@ -376,7 +376,7 @@ nta_store_swap_or_depot(struct nta_pool *p, struct nta_store *s,
 		uint32_t wlo;
 
 		/* the empty one leaves: its way has no words to keep */
-		nta_wc_save(s)->mag = NULL;
+		nta_wc_way_of(s->wc)->mag = NULL;
 		x = nta_wc_pick(s, m, own ? NTA_WC_FILED : NTA_WC_ELSEWHERE,
 				s->mag[!i], &wlo);
 		nta_wc_touch(x);
