@@ -30,8 +30,9 @@
  * Mobj/s at keep 2048). A default table only grows; without memory the
  * one there stays (p->hot_none at first: every lookup the slow way, which
  * sweeps retry, backing off: nta_lcore_hot_retry()), slower, never
- * wrong. Sized under the lock, as retire and reset clear the ways under it; the owner fills its ways
- * without it (nta_lcore_set_last()), the table's only user while it runs.
+ * wrong. Sized under the lock, as retire and reset clear the ways under
+ * it; the owner fills its ways without it (nta_lcore_set_last()), the
+ * table's only user while it runs.
  */
 static void
 nta_lcore_hot_size_locked(struct nta_pool *p, struct nta_lcore *lc)

@@ -1234,8 +1234,9 @@ nta_epoch_next(struct nta_lcore *lc)
  * leave the call: a sender that got one reads an epoch at least e. The
  * owner's copy first: a process killed between the two leaves it ahead,
  * and a new thread on the lcore goes on from it, so a kill after the
- * copy's store never reuses an epoch (one before it may: the retirement of the dead lcore settles
- * its store and lanes at the older epoch before a new thread runs).
+ * copy's store never reuses an epoch (one before it may: the retirement
+ * of the dead lcore settles its store and lanes at the older epoch
+ * before a new thread runs).
  */
 static inline void
 nta_epoch_publish(struct nta_lcore *lc, uint64_t e)
