@@ -76,6 +76,8 @@ uint64_t tp_bad_count(struct rte_mempool *mp,
 uint64_t tp_bad_total(struct rte_mempool *mp);
 int tp_fast_counters(const struct rte_mempool *mp);
 int tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg);
+int tp_bulk_on(unsigned int lcore, struct rte_mempool *mp, void **objs,
+	       unsigned int n, int put);
 unsigned int tp_worker(void);
 int tp_fill(struct rte_mempool *mp, void **objs, unsigned int n);
 int tp_verify(struct rte_mempool *mp, void **objs, unsigned int n);

@@ -137,6 +137,39 @@ tp_run_on(unsigned int lcore, int (*fn)(void *), void *arg)
 	return rte_eal_wait_lcore(lcore);
 }
 
+struct tp_bulk {
+	struct rte_mempool *mp;
+	void **objs;
+	unsigned int n;
+	int put;
+};
+
+static int
+tp_bulk_run(void *arg)
+{
+	const struct tp_bulk *b = arg;
+
+	if (b->put) {
+		rte_mempool_put_bulk(b->mp, b->objs, b->n);
+		return 0;
+	}
+	return rte_mempool_get_bulk(b->mp, b->objs, b->n);
+}
+
+/* One get (put 0) or put of n objects in one bulk, on lcore (the calling
+ * one, or another, launched and waited for); the get's result.
+ */
+int
+tp_bulk_on(unsigned int lcore, struct rte_mempool *mp, void **objs,
+	   unsigned int n, int put)
+{
+	struct tp_bulk b = { mp, objs, n, put };
+
+	if (lcore == rte_lcore_id())
+		return tp_bulk_run(&b);
+	return tp_run_on(lcore, tp_bulk_run, &b);
+}
+
 unsigned int
 tp_worker(void)
 {

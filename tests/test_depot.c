@@ -28,29 +28,6 @@ struct da_arg {
 	int put;
 };
 
-static int
-da_run(void *arg)
-{
-	struct da_arg *a = arg;
-
-	if (a->put) {
-		rte_mempool_put_bulk(a->mp, a->objs, a->n);
-		return 0;
-	}
-	return rte_mempool_get_bulk(a->mp, a->objs, a->n);
-}
-
-static int
-da_on(unsigned int lcore, struct rte_mempool *mp, void **objs,
-      unsigned int n, int put)
-{
-	struct da_arg a = { mp, objs, n, put };
-
-	if (lcore == rte_lcore_id())
-		return da_run(&a);
-	return tp_run_on(lcore, da_run, &a);
-}
-
 static void *
 da_unreg_thread(void *arg)
 {
@@ -87,15 +64,15 @@ NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it file
 	mp = tp_create("depot_aff", DA_N, 256, 0, 0, &prm);
 	CHECK(mp != NULL, "create");
 	/* the main lcore holds K objects while the worker cycles K */
-	CHECK(da_on(main_lc, mp, mine, DA_K, 0) == 0, "main get");
-	CHECK(da_on(w, mp, first, DA_K, 0) == 0, "worker get");
-	CHECK(da_on(w, mp, first, DA_K, 1) == 0, "worker put");
+	CHECK(tp_bulk_on(main_lc, mp, mine, DA_K, 0) == 0, "main get");
+	CHECK(tp_bulk_on(w, mp, first, DA_K, 0) == 0, "worker get");
+	CHECK(tp_bulk_on(w, mp, first, DA_K, 1) == 0, "worker put");
 	/* the main lcore's frees file its magazines on top of the worker's:
 	 * four and four, within the eight newest that the depot looks at
 	 * (NTA_DEPOT_AFFINITY)
 	 */
-	CHECK(da_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
-	CHECK(da_on(w, mp, again, DA_K, 0) == 0, "worker get again");
+	CHECK(tp_bulk_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
+	CHECK(tp_bulk_on(w, mp, again, DA_K, 0) == 0, "worker get again");
 	qsort(first, DA_K, sizeof(void *), tp_ptr_cmp);
 	qsort(again, DA_K, sizeof(void *), tp_ptr_cmp);
 	for (i = 0; i < DA_K; i++)
@@ -107,27 +84,27 @@ NTA_TEST(depot_affinity, "a store gets back from the depot the magazines it file
 	 * accepted there (its home byte names the worker: kept when its
 	 * magazine came back, adopted otherwise)
 	 */
-	CHECK(da_on(main_lc, mp, again, DA_K, 1) == 0, "remote put");
-	CHECK(da_on(w, mp, first, DA_K, 0) == 0, "worker takes them back");
+	CHECK(tp_bulk_on(main_lc, mp, again, DA_K, 1) == 0, "remote put");
+	CHECK(tp_bulk_on(w, mp, first, DA_K, 0) == 0, "worker takes them back");
 	CHECK(tp_unique(first, DA_K) == 0, "no duplicate");
-	CHECK(da_on(w, mp, first, DA_K, 1) == 0, "worker put");
+	CHECK(tp_bulk_on(w, mp, first, DA_K, 1) == 0, "worker put");
 	/* the worker takes more than it filed, the main lcore's magazines
 	 * too: their home bytes must name it now (adopted), or frees by
 	 * others would go to the main lcore, which would refuse them (its
 	 * words say the worker has them)
 	 */
-	CHECK(da_on(main_lc, mp, mine, DA_K, 0) == 0, "main get");
-	CHECK(da_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
-	CHECK(da_on(w, mp, big, DA_BIG, 0) == 0, "worker gets %u", DA_BIG);
+	CHECK(tp_bulk_on(main_lc, mp, mine, DA_K, 0) == 0, "main get");
+	CHECK(tp_bulk_on(main_lc, mp, mine, DA_K, 1) == 0, "main put");
+	CHECK(tp_bulk_on(w, mp, big, DA_BIG, 0) == 0, "worker gets %u", DA_BIG);
 	CHECK(tp_unique(big, DA_BIG) == 0, "no duplicate");
 	/* a third party frees them: a thread unknown to DPDK, whose frees
 	 * go where the home bytes say
 	 */
 	CHECK(da_unreg_put(mp, big, DA_BIG) == 0, "unregistered put");
 	/* the worker takes back what was sent to it: all of it accepted */
-	CHECK(da_on(w, mp, big, DA_BIG, 0) == 0, "worker gets %u", DA_BIG);
+	CHECK(tp_bulk_on(w, mp, big, DA_BIG, 0) == 0, "worker gets %u", DA_BIG);
 	CHECK(tp_unique(big, DA_BIG) == 0, "no duplicate");
-	CHECK(da_on(w, mp, big, DA_BIG, 1) == 0, "worker puts them back");
+	CHECK(tp_bulk_on(w, mp, big, DA_BIG, 1) == 0, "worker puts them back");
 	CHECK(tp_bad_total(mp) == 0, "no free refused: %" PRIu64,
 	      tp_bad_total(mp));
 	CHECK(rte_mempool_avail_count(mp) == DA_N, "all back: %u",

@@ -552,40 +552,6 @@ NTA_TEST(stress, "all lcores get/put/hand over at random; exact accounting at th
  * was tried against this test and dropped: 10 % slower in nta-bench's
  * pipeline, whose objects come back from several arenas.)
  */
-enum lt_op { LT_GET, LT_PUT };
-
-struct lt_call {
-	struct rte_mempool *mp;
-	void **objs;
-	unsigned int n;
-	enum lt_op op;
-	int ret;
-};
-
-static int
-lt_run(void *arg)
-{
-	struct lt_call *c = arg;
-
-	c->ret = 0;
-	if (c->op == LT_GET)
-		c->ret = rte_mempool_get_bulk(c->mp, c->objs, c->n);
-	else
-		rte_mempool_put_bulk(c->mp, c->objs, c->n);
-	return 0;
-}
-
-static int
-lt_on(unsigned int lcore, struct rte_mempool *mp, void **objs,
-      unsigned int n, enum lt_op op)
-{
-	struct lt_call c = { mp, objs, n, op, -1 };
-
-	if (tp_run_on(lcore, lt_run, &c) != 0)
-		return -1;
-	return c.ret;
-}
-
 #define LT_N 1024
 #define LT_K 16
 #define LT_MAG 32 /* the pool's default lifo_size, 64: magazines of 32 */
@@ -600,8 +566,8 @@ lt_park(struct rte_mempool *mp, unsigned int w, void **f, void **fr)
 	void *back[LT_MAG + 1];
 	unsigned int i, j, k = 0;
 
-	if (lt_on(w, mp, f, 2 * LT_MAG + 1, LT_PUT) != 0 ||
-	    lt_on(w, mp, back, LT_MAG + 1, LT_GET) != 0)
+	if (tp_bulk_on(w, mp, f, 2 * LT_MAG + 1, 1) != 0 ||
+	    tp_bulk_on(w, mp, back, LT_MAG + 1, 0) != 0)
 		return -1;
 	for (i = 0; i < 2 * LT_MAG + 1; i++) {
 		for (j = 0; j < LT_MAG + 1 && back[j] != f[i]; j++)
@@ -637,7 +603,7 @@ NTA_TEST(lane_take_copies, "a hand-out straight from a lane: a copy next to its 
 	/* the worker is the home of every object, and holds them all: its
 	 * store and spare are empty, so its gets take from its lane
 	 */
-	CHECK(lt_on(w, mp, objs, LT_N, LT_GET) == 0, "worker gets all");
+	CHECK(tp_bulk_on(w, mp, objs, LT_N, 0) == 0, "worker gets all");
 	qsort(objs, LT_N, sizeof(void *), tp_ptr_cmp);
 	for (order = 0; order < 2; order++) {
 		for (r = 0; r < 3; r++) {
@@ -668,7 +634,7 @@ NTA_TEST(lane_take_copies, "a hand-out straight from a lane: a copy next to its 
 			bad = tp_bad_total(mp);
 			/* one remote free: one run on the worker's lane */
 			rte_mempool_put_bulk(mp, sent, k);
-			CHECK(lt_on(w, mp, got, LT_K, LT_GET) == 0,
+			CHECK(tp_bulk_on(w, mp, got, LT_K, 0) == 0,
 			      "order %u round %u: get", order, r);
 			CHECK(tp_unique(got, LT_K) == 0, "order %u round %u: an object twice",
 			      order, r);
@@ -693,7 +659,7 @@ NTA_TEST(lane_take_copies, "a hand-out straight from a lane: a copy next to its 
 			objs[held++] = objs[i];
 	}
 	CHECK(held == LT_N - 2 * LT_MAG, "%u held", held);
-	CHECK(lt_on(w, mp, objs, held, LT_PUT) == 0, "put all");
+	CHECK(tp_bulk_on(w, mp, objs, held, 1) == 0, "put all");
 	CHECK(rte_mempool_avail_count(mp) == LT_N && tp_audit_ok(mp) == 0,
 	      "pool whole: %u", rte_mempool_avail_count(mp));
 	free(objs);
