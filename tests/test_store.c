@@ -541,6 +541,20 @@ ww_run(struct ww_side *side, unsigned int k, const unsigned int *lc,
 	return ret;
 }
 
+/* Magazines store s loaded with the words their way kept (white box:
+ * the word cache's own count; 0 before the store's first use).
+ */
+static uint32_t
+wk_kept(const struct nta_store *s)
+{
+	const struct nta_wc_way *x;
+
+	if (s->wc == NULL)
+		return 0;
+	x = RTE_PTR_SUB(s->wc, offsetof(struct nta_wc_way, w));
+	return x->t->kept;
+}
+
 static int
 ww_test(const char *name, int slots)
 {
@@ -549,7 +563,8 @@ ww_test(const char *name, int slots)
 	static struct ww_side side[2];
 	unsigned int lc[2] = { rte_get_main_lcore(), tp_worker() };
 	uint64_t seed = 777, in_use, bad;
-	unsigned int round, i, k;
+	unsigned int round, i, k, kept;
+	struct nta_pool *p;
 
 	side[0].mp = side[1].mp = tp_create(name, WW_N, 64, 0, 0, &prm);
 	CHECK(side[0].mp != NULL, "create");
@@ -571,6 +586,12 @@ ww_test(const char *name, int slots)
 		      "round %u: %" PRIu64 " in use, %u held", round, in_use,
 		      side[0].n + side[1].n);
 	}
+	/* the ways were used, not only never misused */
+	p = side[0].mp->pool_data;
+	for (kept = 0, k = 0; k < 2; k++)
+		kept += wk_kept(slots ? &p->unreg[k].s : &p->lc[lc[k]].s);
+	CHECK(kept >= WW_ROUNDS / 4, "%u magazines loaded with kept words in %u rounds",
+	      kept, WW_ROUNDS);
 	for (k = 0; k < 2; k++) {
 		side[k].keep = 0;
 		side[k].get = 0;
@@ -605,4 +626,59 @@ NTA_TEST(word_cache_two_stores, "magazines traded between two lcores' stores thr
 NTA_TEST(word_cache_two_slots, "magazines traded between two slots of unregistered threads: every hand-out stamps its own objects' words", 2)
 {
 	return ww_test("wc_slots", 1);
+}
+
+/*
+ * The word cache's ways keep their words where they should (review of
+ * 3e2646d: the other tests fail when a way is reused wrongly, but would
+ * pass if none ever were). A magazine loaded from the spare, and one the
+ * depot hands back to the store that filed it, come with their words,
+ * each a way kept: the count rises by one, and cap - 1 handed out leave
+ * the last one's word known. (That a magazine filed elsewhere does not,
+ * word_cache_two_stores and word_cache_two_slots check.)
+ */
+NTA_TEST(word_cache_ways_kept, "a magazine back from the spare or from the store that filed it keeps its words", 1)
+{
+	struct rte_mempool_nta_params prm = { .lifo_size = 2 * WC_MAG };
+	static void *objs[4 * WC_MAG];
+	unsigned int m = rte_lcore_id(), i;
+	const struct nta_store *s;
+	struct rte_mempool *mp;
+	uint64_t in_use = 0;
+	uint32_t kept;
+
+	mp = tp_create("wc_kept", WC_N, 64, 0, 0, &prm);
+	CHECK(mp != NULL, "create");
+	s = &((struct nta_pool *)mp->pool_data)->lc[m].s;
+	/* four magazines out and back in bulks of one magazine: the store
+	 * ends with two full ones, and filed two
+	 */
+	CHECK(wc_get(mp, objs, 4 * WC_MAG, WC_MAG) == 0, "get");
+	for (i = 0; i < 4; i++)
+		rte_mempool_put_bulk(mp, objs + i * WC_MAG, WC_MAG);
+	CHECK(s->len == WC_MAG && s->wlo == 0,
+	      "loaded after the puts: %u, words from %u", s->len, s->wlo);
+	/* the loaded one out, then all but one of the spare */
+	CHECK(rte_mempool_get_bulk(mp, objs, WC_MAG) == 0, "get loaded");
+	kept = wk_kept(s);
+	CHECK(rte_mempool_get_bulk(mp, objs + WC_MAG, WC_MAG - 1) == 0,
+	      "get spare");
+	CHECK(wk_kept(s) == kept + 1 && s->len == 1 && s->wlo == 0,
+	      "spare: kept %u -> %u, %u left, words from %u", kept,
+	      wk_kept(s), s->len, s->wlo);
+	/* the last one, then all but one of a magazine this store filed */
+	CHECK(rte_mempool_get(mp, &objs[2 * WC_MAG - 1]) == 0, "get last");
+	kept = wk_kept(s);
+	CHECK(rte_mempool_get_bulk(mp, objs + 2 * WC_MAG, WC_MAG - 1) == 0,
+	      "get filed");
+	CHECK(wk_kept(s) == kept + 1 && s->len == 1 && s->wlo == 0,
+	      "filed: kept %u -> %u, %u left, words from %u", kept,
+	      wk_kept(s), s->len, s->wlo);
+	CHECK(wc_in_use(mp, &in_use) == 0 && in_use == 3 * WC_MAG - 1,
+	      "%" PRIu64 " in use", in_use);
+	rte_mempool_put_bulk(mp, objs, 3 * WC_MAG - 1);
+	CHECK(rte_mempool_avail_count(mp) == WC_N && tp_audit_ok(mp) == 0,
+	      "all back: %u", rte_mempool_avail_count(mp));
+	rte_mempool_free(mp);
+	return 0;
 }

@@ -313,7 +313,9 @@ struct nta_chunk {
 struct nta_wc {
 	uint64_t tick;         /* ticks so far (nta_wc_touch()) */
 	uint32_t stride;       /* bytes from one way to the next */
-	uint32_t pad;
+	uint32_t kept;         /* magazines loaded with the words their way
+				* kept (nta_wc_pick()), wrapping: what
+				* tests read to know the path ran */
 };
 
 struct nta_wc_way {

@@ -184,6 +184,7 @@ nta_wc_pick(const struct nta_store *s, const struct nta_mag *m,
 	if (x != NULL && (from != NTA_WC_FILED || x->gen == m->gen) &&
 	    x->wlo <= m->n) {
 		*wlo = x->wlo;
+		x->t->kept++;
 		return x;
 	}
 	*wlo = m->n;
