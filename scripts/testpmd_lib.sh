@@ -27,18 +27,21 @@ nta_testpmd() {
 	nta_testpmd_rate "$log"
 }
 
-# nta_testpmd_rate LOG
+# nta_testpmd_rate LOG [MAX]
 #   prints "<Mpps> <rx_nombuf> <ops selected>" from a testpmd log: the
-#   mean of the per-second Tx-pps samples, summed over the ports
+#   mean of the per-second Tx-pps samples, summed over the ports; with
+#   MAX, of the whole periods among the first MAX Tx-pps lines only
 nta_testpmd_rate() {
-	local log=$1
-	awk '
+	local log=$1 max=${2:-0}
+	awk -v max="$max" '
 		/preferred mempool ops selected:/ { sel = $NF }
 		/NIC statistics for port/ { np = ($6 + 1 > np) ? $6 + 1 : np }
 		/Tx-pps:/ { v[n++] = $2 }
 		/RX-nombuf:/ { if ($2 > nb) nb = $2 }
 		END {
 			if (np == 0) np = 2
+			# whole periods (a line per port) among the first max
+			if (max > 0 && max < n) n = max - max % np
 			# skip the first two samples (partial seconds) if there
 			# are more; else keep the last one
 			skip = n > 3 * np ? 2 * np : (n > np ? n - np : 0)
@@ -58,12 +61,13 @@ nta_testpmd_rate() {
 #   full are freed where they were allocated; "retry" (1 us waits, up to
 #   64 times, before giving up a burst) keeps those few. Lcore 1 shares a
 #   core with the main lcore, which sleeps while forwarding runs.
-#   For nta, the pool's telemetry is read while it runs (LOG.tel).
+#   For nta, the pool's telemetry is read while it runs, at the end
+#   (LOG.tel); the rate counts the seconds before that read only.
 #   prints "<Mpps> <rx_nombuf> <ops> <fwd map> <cross %> <rx port 0> <rx port 1>"
 #     fwd map: "<lcore>:<rx port>><tx port>,..." from testpmd's own lines;
 #     cross %: mbufs freed by the receiving lcore, of all allocated
 nta_testpmd_flowgen() {
-	local ops=$1 mbcache=$2 secs=$3 log=$4 pf cmds pid started=0
+	local ops=$1 mbcache=$2 secs=$3 log=$4 pf cmds pid started=0 nsamples=0
 	pf="nta_fg_$$_${ops}_${mbcache}"
 	cmds=$(mktemp)
 	echo "set fwd flowgen retry" >"$cmds"
@@ -85,18 +89,23 @@ nta_testpmd_flowgen() {
 		sleep 0.1
 	done
 	if [ "$started" = 1 ]; then
-		sleep $((secs / 2))
-		# halfway, ask the pool (nta only) for its per-lcore counters
+		sleep "$secs"
+		# the samples so far make the rate: the read below starts
+		# Python, which takes one of the machine's two cores from the
+		# forwarding lcores for part of a second (nta 3 % slower when
+		# it ran halfway, doc/benchmarks.rst)
+		nsamples=$(grep -c "Tx-pps:" "$log")
+		# then ask the pool (nta only) for its per-lcore counters,
+		# still forwarding
 		[ "$ops" != nta ] || echo "/mempool_nta/stats,mb_pool_0" |
 			timeout 10 dpdk-telemetry.py -f "$pf" >"$log.tel" 2>&1
-		sleep $((secs - secs / 2))
 	fi
 	# timeout passes the INT on to testpmd, which stops and prints totals
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
 	rm -rf "/var/run/dpdk/$pf" "$cmds"
 	rm -f /dev/hugepages/"$pf"map_* 2>/dev/null
-	printf '%s %s\n' "$(nta_testpmd_rate "$log")" "$(awk '
+	printf '%s %s\n' "$(nta_testpmd_rate "$log" "$nsamples")" "$(awk '
 		/^Logical Core [0-9]+ / { lc = $3 }
 		/RX P=[0-9]+\/Q=[0-9]+ .*-> TX P=/ {
 			split($0, a, "RX P="); split(a[2], r, "/")
