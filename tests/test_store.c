@@ -547,12 +547,7 @@ ww_run(struct ww_side *side, unsigned int k, const unsigned int *lc,
 static uint32_t
 wk_kept(const struct nta_store *s)
 {
-	const struct nta_wc_way *x;
-
-	if (s->wc == NULL)
-		return 0;
-	x = RTE_PTR_SUB(s->wc, offsetof(struct nta_wc_way, w));
-	return x->t->kept;
+	return s->wc != NULL ? nta_wc_way_of(s->wc)->t->kept : 0;
 }
 
 static int

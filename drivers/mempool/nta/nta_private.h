@@ -335,6 +335,13 @@ struct nta_wc_way {
 static_assert(offsetof(struct nta_wc_way, w) == RTE_CACHE_LINE_SIZE,
 	      "a way's words start on a line");
 
+/* The way whose words a store's wc points at. */
+static inline struct nta_wc_way *
+nta_wc_way_of(nta_word_t **wc)
+{
+	return RTE_PTR_SUB(wc, offsetof(struct nta_wc_way, w));
+}
+
 /* Free objects held by one lcore or one unregistered-threads slot:
  * Bonwick's loaded and previous magazines. The loaded one is served
  * through obj/wc/len/wlo, which are all the fast paths touch; the spare

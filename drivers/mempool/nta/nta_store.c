@@ -16,12 +16,6 @@
 /* ---- the word cache's ways (struct nta_wc_way) ---- */
 
 static inline struct nta_wc_way *
-nta_wc_way_of(nta_word_t **wc)
-{
-	return RTE_PTR_SUB(wc, offsetof(struct nta_wc_way, w));
-}
-
-static inline struct nta_wc_way *
 nta_wc_way_at(const struct nta_wc *t, unsigned int i)
 {
 	return RTE_PTR_ADD(t, RTE_CACHE_LINE_SIZE + (size_t)i * t->stride);
