@@ -623,6 +623,22 @@ NTA_TEST(word_cache_two_slots, "magazines traded between two slots of unregister
 	return ww_test("wc_slots", 1);
 }
 
+/* Get all but one of the next magazine the store loads (from), into
+ * objs: it must come with its words, the way that kept them counted.
+ */
+static int
+wk_get_kept(struct rte_mempool *mp, const struct nta_store *s, void **objs,
+	    const char *from)
+{
+	uint32_t kept = wk_kept(s);
+
+	CHECK(rte_mempool_get_bulk(mp, objs, WC_MAG - 1) == 0, "get %s", from);
+	CHECK(wk_kept(s) == kept + 1 && s->len == 1 && s->wlo == 0,
+	      "%s: kept %u -> %u, %u left, words from %u", from, kept,
+	      wk_kept(s), s->len, s->wlo);
+	return 0;
+}
+
 /*
  * The word cache's ways keep their words where they should (review of
  * 3e2646d: the other tests fail when a way is reused wrongly, but would
@@ -640,7 +656,6 @@ NTA_TEST(word_cache_ways_kept, "a magazine back from the spare or from the store
 	const struct nta_store *s;
 	struct rte_mempool *mp;
 	uint64_t in_use = 0;
-	uint32_t kept;
 
 	mp = tp_create("wc_kept", WC_N, 64, 0, 0, &prm);
 	CHECK(mp != NULL, "create");
@@ -655,20 +670,10 @@ NTA_TEST(word_cache_ways_kept, "a magazine back from the spare or from the store
 	      "loaded after the puts: %u, words from %u", s->len, s->wlo);
 	/* the loaded one out, then all but one of the spare */
 	CHECK(rte_mempool_get_bulk(mp, objs, WC_MAG) == 0, "get loaded");
-	kept = wk_kept(s);
-	CHECK(rte_mempool_get_bulk(mp, objs + WC_MAG, WC_MAG - 1) == 0,
-	      "get spare");
-	CHECK(wk_kept(s) == kept + 1 && s->len == 1 && s->wlo == 0,
-	      "spare: kept %u -> %u, %u left, words from %u", kept,
-	      wk_kept(s), s->len, s->wlo);
+	CHECK_OK(wk_get_kept(mp, s, objs + WC_MAG, "spare"));
 	/* the last one, then all but one of a magazine this store filed */
 	CHECK(rte_mempool_get(mp, &objs[2 * WC_MAG - 1]) == 0, "get last");
-	kept = wk_kept(s);
-	CHECK(rte_mempool_get_bulk(mp, objs + 2 * WC_MAG, WC_MAG - 1) == 0,
-	      "get filed");
-	CHECK(wk_kept(s) == kept + 1 && s->len == 1 && s->wlo == 0,
-	      "filed: kept %u -> %u, %u left, words from %u", kept,
-	      wk_kept(s), s->len, s->wlo);
+	CHECK_OK(wk_get_kept(mp, s, objs + 2 * WC_MAG, "filed"));
 	CHECK(wc_in_use(mp, &in_use) == 0 && in_use == 3 * WC_MAG - 1,
 	      "%" PRIu64 " in use", in_use);
 	rte_mempool_put_bulk(mp, objs, 3 * WC_MAG - 1);
